@@ -1,0 +1,41 @@
+"""The gateway's FastAPI application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from gateway.body_limit import BodyLimitMiddleware
+from gateway.errors import install_error_handlers
+from gateway.routes import health, jobs
+from gateway.services import Services
+from shared.config import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app for the given settings (the environment's by default)."""
+    settings = settings or get_settings()
+    services = Services.create(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        services.db.engine.dispose()
+
+    app = FastAPI(
+        title="Boda",
+        version="1",
+        description="Korean document, licence plate and face analysis as asynchronous jobs.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_request_bytes)
+    app.include_router(health.router)
+    app.include_router(jobs.router)
+    return app

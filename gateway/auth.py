@@ -1,0 +1,31 @@
+"""Bearer API keys: a short prefix finds the key, its SHA-256 is compared in constant time."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+
+from gateway.services import ServicesDep
+from shared.db.models import ApiKey
+from shared.errors import UnauthorizedError
+from shared.keys import key_matches, key_prefix
+
+
+def _tenant_id(request: Request, services: ServicesDep) -> uuid.UUID:
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    prefix = key_prefix(key.strip()) if scheme.lower() == "bearer" else None
+    if prefix is None:
+        raise UnauthorizedError("send 'Authorization: Bearer <api key>'")
+    with services.db.session() as session:
+        api_key = session.scalar(
+            select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None))
+        )
+    if api_key is None or not key_matches(key.strip(), api_key.key_sha256):
+        raise UnauthorizedError("the API key is not valid")
+    return api_key.tenant_id
+
+
+TenantDep = Annotated[uuid.UUID, Depends(_tenant_id)]

@@ -1,0 +1,49 @@
+"""What the gateway's routes use, built once per process and reached through dependencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from celery import Celery
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from gateway.url_fetch import UrlFetcher
+from shared.config import Settings
+from shared.db.session import Database, get_database
+from shared.queue import create_celery
+from shared.storage import ObjectStore, open_store
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    store: ObjectStore
+    celery: Celery
+    fetcher: UrlFetcher
+
+    @classmethod
+    def create(cls, settings: Settings) -> Services:
+        return cls(
+            settings=settings,
+            db=get_database(settings.database_url),
+            store=open_store(settings.storage),
+            celery=create_celery(settings),
+            fetcher=UrlFetcher(settings.url_fetch, max_bytes=settings.limits.max_file_bytes),
+        )
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def _session(services: ServicesDep):  # type: ignore[no-untyped-def]
+    with services.db.session() as session:
+        yield session
+
+
+ServicesDep = Annotated[Services, Depends(_services)]
+SessionDep = Annotated[Session, Depends(_session)]

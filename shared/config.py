@@ -1,0 +1,138 @@
+"""Settings for every Boda process, from `BODA_`-prefixed environment variables.
+
+The embedded default needs no variable at all: SQLite, a filesystem broker and a local object
+folder under `data_dir`. Setting `BODA_DB__URL`, `BODA_BROKER__URL` and `BODA_STORAGE__*`
+switches the same code to Postgres, Redis (or RabbitMQ) and MinIO/S3.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class DatabaseSettings(BaseModel):
+    url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite in data_dir")
+    echo: bool = False
+
+
+class BrokerSettings(BaseModel):
+    url: str | None = Field(None, description="Celery broker URL; default: a folder in data_dir")
+    key_prefix: str = Field("", description="prefix for every broker key (Redis only)")
+    polling_interval: float = Field(0.2, description="seconds between polls (folder broker)")
+
+
+class StorageSettings(BaseModel):
+    backend: Literal["local", "s3"] = "local"
+    path: Path | None = Field(None, description="local backend folder; default data_dir/objects")
+    endpoint: str = Field("127.0.0.1:9000", description="host:port of the S3 API (s3 backend)")
+    access_key: str = ""
+    secret_key: SecretStr = SecretStr("")
+    bucket: str = "boda"
+    secure: bool = False
+    region: str | None = None
+    key_prefix: str = ""
+
+
+class LimitSettings(BaseModel):
+    max_file_bytes: int = 20 * 1024 * 1024
+    max_request_bytes: int = 25 * 1024 * 1024
+    max_pixels: int = 50_000_000
+    min_side: int = 16
+    max_aspect_ratio: float = 10.0
+    max_pages: int = 50
+    pdf_dpi: int = 200
+    max_wait_seconds: int = 30
+
+
+class UrlFetchSettings(BaseModel):
+    allowed_ports: list[int] = [80, 443]
+    allowed_networks: list[str] = Field(
+        default_factory=list,
+        description="CIDRs an operator trusts even though they are private (none by default)",
+    )
+    timeout_seconds: float = 10.0
+    max_redirects: int = 5
+
+
+class WorkerSettings(BaseModel):
+    concurrency: int = 1
+    lease_seconds: float = 60.0
+    heartbeat_seconds: float = 15.0
+    max_attempts: int = 3
+    soft_time_limit: int = 300
+    time_limit: int = 330
+
+
+class SchedulerSettings(BaseModel):
+    interval_seconds: float = 5.0
+    requeue_after_seconds: float = 60.0
+
+
+class ModelSettings(BaseModel):
+    dir: Path | None = Field(None, description="model directory; default ./models")
+    text_detection: str = "PP-OCRv6_tiny_det"
+    text_recognition: str = "PP-OCRv6_small_rec"
+    tessdata_dir: Path | None = Field(None, description="folder with kor/eng .traineddata")
+    intra_op_threads: int = 0
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BODA_", env_nested_delimiter="__")
+
+    data_dir: Path = Path("data")
+    db: DatabaseSettings = DatabaseSettings()
+    broker: BrokerSettings = BrokerSettings()
+    storage: StorageSettings = StorageSettings()
+    limits: LimitSettings = LimitSettings()
+    url_fetch: UrlFetchSettings = UrlFetchSettings()
+    worker: WorkerSettings = WorkerSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    models: ModelSettings = ModelSettings()
+    bootstrap_api_key: SecretStr | None = None
+    bootstrap_webhook_secret: SecretStr | None = None
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _fill_embedded_defaults(self) -> Settings:
+        self.data_dir = self.data_dir.resolve()
+        if self.db.url is None:
+            self.db.url = f"sqlite:///{self.data_dir / 'boda.sqlite3'}"
+        if self.broker.url is None:
+            self.broker.url = "filesystem://"
+        if self.storage.path is None:
+            self.storage.path = self.data_dir / "objects"
+        if self.models.dir is None:
+            self.models.dir = Path("models").resolve()
+        if self.worker.heartbeat_seconds >= self.worker.lease_seconds:
+            raise ValueError("worker.heartbeat_seconds must be shorter than worker.lease_seconds")
+        return self
+
+    @property
+    def embedded(self) -> bool:
+        """True when nothing outside data_dir is needed (SQLite and the folder broker)."""
+        return self.database_url.startswith("sqlite") and self.broker_url == "filesystem://"
+
+    @property
+    def database_url(self) -> str:
+        assert self.db.url is not None
+        return self.db.url
+
+    @property
+    def broker_url(self) -> str:
+        assert self.broker.url is not None
+        return self.broker.url
+
+    @property
+    def broker_folder(self) -> Path:
+        return self.data_dir / "broker"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,72 @@
+"""The Celery application's configuration, shared by the gateway (which sends) and workers.
+
+A broker message carries only a job id: it is a wake-up call, the database is the truth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+from kombu import Queue
+
+from shared.config import Settings
+
+QUEUES = ("ocr", "face", "webhooks")
+
+
+def task_name(job_type: str) -> str:
+    return f"run_{job_type}"
+
+
+def create_celery(settings: Settings) -> Celery:
+    """A Celery app bound to the configured broker, with Boda's queues and task policy."""
+    app = Celery("boda", broker=settings.broker_url, set_as_current=False)
+    app.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_soft_time_limit=settings.worker.soft_time_limit,
+        task_time_limit=settings.worker.time_limit,
+        task_queues=[Queue(name, routing_key=name) for name in QUEUES],
+        task_default_queue="ocr",
+        broker_connection_retry_on_startup=True,
+        broker_transport_options=_transport_options(settings),
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+    )
+    if settings.broker_url == "filesystem://":
+        # The folder broker has no fanout exchange for remote control; liveness comes from
+        # the heartbeats in the database anyway.
+        app.conf.worker_enable_remote_control = False
+    return app
+
+
+def _transport_options(settings: Settings) -> dict[str, Any]:
+    if settings.broker_url == "filesystem://":
+        folder = settings.broker_folder
+        for sub in ("queue", "processed", "control"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        return {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
+            "store_processed": False,
+            "polling_interval": settings.broker.polling_interval,
+        }
+    options: dict[str, Any] = {
+        # Longer than the hard time limit, so Redis never redelivers a task that still runs.
+        "visibility_timeout": settings.worker.time_limit * 2,
+    }
+    if settings.broker.key_prefix:
+        options["global_keyprefix"] = settings.broker.key_prefix
+    return options
+
+
+def send_job(app: Celery, job_type: str, queue: str, job_id: str) -> None:
+    """Wake a worker of `queue` for the job."""
+    app.send_task(task_name(job_type), args=[job_id], queue=queue, routing_key=queue)

@@ -1,0 +1,1 @@
+"""API and result models shared by the gateway and the workers."""

@@ -1,0 +1,67 @@
+"""Models of the HTTP API's bodies (see API.md)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any] = {}
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class InputInfo(BaseModel):
+    filename: str
+    content_type: str
+    bytes: int
+    sha256: str
+    width: int
+    height: int
+
+
+class JobLinks(BaseModel):
+    self: str
+    result: str
+
+
+class JobError(BaseModel):
+    code: str
+    message: str
+
+
+class JobOut(BaseModel):
+    id: uuid.UUID
+    type: str
+    status: JobStatus
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    batch_id: uuid.UUID | None
+    input: InputInfo
+    pages: int | None
+    models: dict[str, str] | None
+    error: JobError | None
+    attempts: int = Field(description="claims by a worker so far (crashed runs included)")
+    links: JobLinks
+
+
+class JobList(BaseModel):
+    items: list[JobOut]
+    next_cursor: str | None
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, str] = {}
+    workers: dict[str, int] = {}
