@@ -29,6 +29,8 @@ def create_celery(settings: Settings) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # Pool processes load their models before saying they are up.
+        worker_proc_alive_timeout=300,
         task_soft_time_limit=settings.worker.soft_time_limit,
         task_time_limit=settings.worker.time_limit,
         task_queues=[Queue(name, routing_key=name) for name in QUEUES],
