@@ -244,7 +244,7 @@ def job_out(job: Job) -> JobOut:
     return JobOut(
         id=job.id,
         type=job.type,
-        status=job.status,  # type: ignore[arg-type]
+        status=job.status,
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,

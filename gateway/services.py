@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -40,7 +41,7 @@ def _services(request: Request) -> Services:
     return services
 
 
-def _session(services: ServicesDep):  # type: ignore[no-untyped-def]
+def _session(services: ServicesDep) -> Iterator[Session]:
     with services.db.session() as session:
         yield session
 

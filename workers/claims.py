@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Update, update
+from sqlalchemy.orm import Session
 
 from shared.db.models import Job, JobEvent, JobResult, utcnow
 from shared.db.session import Database
@@ -49,10 +50,8 @@ def claim(db: Database, job_id: uuid.UUID, worker: str, lease_seconds: float) ->
 def renew(db: Database, held: Claim, lease_seconds: float) -> bool:
     """Extend the lease; False when the claim was lost (cancelled or taken back)."""
     with db.session() as session:
-        result = session.execute(
-            _held(held).values(lease_until=utcnow() + timedelta(seconds=lease_seconds))
-        )
-    return bool(result.rowcount)
+        lease_until = utcnow() + timedelta(seconds=lease_seconds)
+        return applied(session, _held(held).values(lease_until=lease_until))
 
 
 def release(db: Database, held: Claim) -> None:
@@ -77,10 +76,7 @@ def succeed(
 ) -> bool:
     """End the job with its result; False (and nothing written) if the claim was lost."""
     with db.session() as session:
-        ended = session.execute(
-            _held(held).values(_terminal("succeeded") | {"models": models})
-        ).rowcount
-        if not ended:
+        if not applied(session, _held(held).values(_terminal("succeeded") | {"models": models})):
             return False
         session.add(JobResult(job_id=held.job_id, payload=payload, text=text))
         session.add(JobEvent(job_id=held.job_id, run=held.run, event="job.succeeded"))
@@ -91,13 +87,18 @@ def fail(db: Database, held: Claim, code: str, message: str) -> bool:
     """End the job as failed with a stable code; False if the claim was lost."""
     with db.session() as session:
         values = _terminal("failed") | {"error_code": code, "error_message": message}
-        if not session.execute(_held(held).values(values)).rowcount:
+        if not applied(session, _held(held).values(values)):
             return False
         session.add(JobEvent(job_id=held.job_id, run=held.run, event="job.failed"))
     return True
 
 
-def _held(held: Claim) -> Any:
+def applied(session: Session, statement: Update) -> bool:
+    """Run a conditional UPDATE of one job; True when its condition held and it changed."""
+    return session.execute(statement.returning(Job.id)).first() is not None
+
+
+def _held(held: Claim) -> Update:
     return update(Job).where(
         Job.id == held.job_id,
         Job.status == "running",

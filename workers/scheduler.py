@@ -12,16 +12,17 @@ import logging
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import Celery
-from sqlalchemy import or_, select, update
+from sqlalchemy import Update, or_, select, update
 
 from shared.analysis import ANALYSIS_TYPES
 from shared.config import Settings
 from shared.db.models import Job, JobEvent, utcnow
 from shared.db.session import Database
 from shared.queue import send_job
+from workers.claims import applied
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +47,16 @@ class Reconciler:
                 .limit(500)
             ).all()
         for job_id, attempts, lease_until, run in expired:
+            assert lease_until is not None  # selected by `lease_until < now`
             if attempts >= self.settings.worker.max_attempts:
                 self._fail_lost(job_id, lease_until, run)
             else:
                 self._requeue_lost(job_id, lease_until)
 
-    def _fail_lost(self, job_id: uuid.UUID, lease_until: object, run: int) -> None:
+    def _fail_lost(self, job_id: uuid.UUID, lease_until: datetime, run: int) -> None:
         with self.db.session() as session:
-            ended = session.execute(
+            ended = applied(
+                session,
                 _expired(job_id, lease_until).values(
                     status="failed",
                     error_code="worker_lost",
@@ -61,14 +64,14 @@ class Reconciler:
                     finished_at=utcnow(),
                     claimed_by=None,
                     lease_until=None,
-                )
-            ).rowcount
+                ),
+            )
             if ended:
                 session.add(JobEvent(job_id=job_id, run=run, event="job.failed"))
         if ended:
             log.warning("job %s failed: worker lost on every attempt", job_id)
 
-    def _requeue_lost(self, job_id: uuid.UUID, lease_until: object) -> None:
+    def _requeue_lost(self, job_id: uuid.UUID, lease_until: datetime) -> None:
         with self.db.session() as session:
             taken = session.execute(
                 _expired(job_id, lease_until)
@@ -103,7 +106,7 @@ class Reconciler:
             log.warning("could not send job %s to the broker", job_id, exc_info=True)
 
 
-def _expired(job_id: uuid.UUID, lease_until: object):  # type: ignore[no-untyped-def]
+def _expired(job_id: uuid.UUID, lease_until: datetime) -> Update:
     # Matching the lease we saw makes the take-back a no-op if the worker renewed meanwhile.
     return update(Job).where(
         Job.id == job_id, Job.status == "running", Job.lease_until == lease_until
