@@ -36,6 +36,17 @@ def _ready(client: httpx.Client) -> bool:
     return body["status"] == "ok" and body["workers"].get("ocr", 0) >= 1
 
 
+def _children(pid: int) -> dict[int, str]:
+    """Live child processes of `pid` and their command lines (zombies left out)."""
+    found = {}
+    for child in psutil.Process(pid).children():
+        try:
+            found[child.pid] = " ".join(child.cmdline())
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            continue
+    return found
+
+
 def test_boda_run_serves_prints_its_key_and_supervises(tmp_path: Path) -> None:
     env = base_env(tmp_path / "data")
     del env["BODA_BOOTSTRAP_API_KEY"]
@@ -49,26 +60,31 @@ def test_boda_run_serves_prints_its_key_and_supervises(tmp_path: Path) -> None:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}")
     try:
         _wait(lambda: "API key of the default tenant: boda_" in log.read_text(), 60, "the key")
         key = log.read_text().split("API key of the default tenant: ")[1].split()[0]
         assert key == (tmp_path / "data" / "api_key").read_text().strip()
-        client = httpx.Client(
-            base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {key}"}
-        )
+        client.headers["Authorization"] = f"Bearer {key}"
         _wait(lambda: _ready(client), 120, "readiness with a live ocr worker")
 
-        children = psutil.Process(supervisor.pid).children()
-        scheduler = next(c for c in children if "scheduler" in c.cmdline())
-        os.kill(scheduler.pid, signal.SIGKILL)
+        children = _children(supervisor.pid)
+        assert sorted(line.split(" -m boda ")[1].split()[0] for line in children.values()) == [
+            "scheduler",
+            "serve",
+            "worker",
+        ]
+        scheduler = next(pid for pid, line in children.items() if "scheduler" in line)
+        os.kill(scheduler, signal.SIGKILL)
         _wait(
             lambda: any(
-                "scheduler" in c.cmdline() and c.pid != scheduler.pid
-                for c in psutil.Process(supervisor.pid).children()
+                "scheduler" in line and pid != scheduler
+                for pid, line in _children(supervisor.pid).items()
             ),
             30,
             "the scheduler to be started again",
         )
+        children = _children(supervisor.pid)
         blank = client.post(
             "/v1/jobs",
             params={"wait": 30},
@@ -77,8 +93,8 @@ def test_boda_run_serves_prints_its_key_and_supervises(tmp_path: Path) -> None:
         ).json()
         assert blank["status"] == "succeeded", blank
         assert client.get(f"/v1/jobs/{blank['id']}/result").json()["text"] == ""
-        client.close()
     finally:
+        client.close()
         supervisor.send_signal(signal.SIGTERM)
         assert supervisor.wait(timeout=40) == 0, log.read_text()[-3000:]
-    assert all(not psutil.pid_exists(c.pid) or c.status() == "zombie" for c in children)
+    assert not any(psutil.pid_exists(pid) for pid in children)

@@ -1,0 +1,135 @@
+"""General OCR: the pipeline in-process vs the same images as jobs through the service.
+
+`python -m bench.general_latency [--pages 6]` renders synthetic pages, times
+`GeneralReader.read` on each in this process, then starts the embedded default (`boda run`:
+gateway, a Celery worker and the scheduler, on a temporary data folder), submits the same
+pages one at a time over HTTP and times each from POST to the finished job. It prints both
+per image and the ratio, measured side by side in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from shared.config import Settings
+from synth.documents import SyntheticPage
+from synth.sets import clean_set
+from workers.pipelines.general import GeneralReader
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def in_process_seconds(pages: list[SyntheticPage], settings: Settings) -> list[float]:
+    reader = GeneralReader.load(settings.models)
+    reader.read([pages[0].image])  # warm-up, as a worker does at start
+    times = []
+    for page in pages:
+        started = time.perf_counter()
+        reader.read([page.image])
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def service_seconds(pages: list[SyntheticPage], data_dir: Path) -> list[float]:
+    port = _free_port()
+    env = {**os.environ, "BODA_DATA_DIR": str(data_dir), "BODA_BROKER__POLLING_INTERVAL": "0.05"}
+    log = (data_dir.parent / "service.log").open("wb")
+    service = subprocess.Popen(
+        [sys.executable, "-m", "boda", "run", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        client = _client(port, data_dir)
+        _wait_ready(client)
+        _job_seconds(client, pages[0])  # warm-up
+        return [_job_seconds(client, page) for page in pages]
+    finally:
+        service.terminate()
+        service.wait(timeout=60)
+        log.close()
+
+
+def _client(port: int, data_dir: Path) -> httpx.Client:
+    key_file = data_dir / "api_key"
+    deadline = time.monotonic() + 60
+    while not key_file.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the service did not create its API key")
+        time.sleep(0.2)
+    key = key_file.read_text().strip()
+    return httpx.Client(
+        base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {key}"}, timeout=90
+    )
+
+
+def _wait_ready(client: httpx.Client) -> None:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            body = client.get("/readyz").json()
+            if body["status"] == "ok" and body["workers"].get("ocr"):
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("the service did not become ready")
+
+
+def _job_seconds(client: httpx.Client, page: SyntheticPage) -> float:
+    buffer = io.BytesIO()
+    page.image.save(buffer, "PNG")
+    started = time.perf_counter()
+    job = client.post(
+        "/v1/jobs",
+        params={"wait": 30},
+        data={"type": "general"},
+        files={"file": ("page.png", buffer.getvalue())},
+    ).json()
+    while job["status"] not in ("succeeded", "failed"):
+        job = client.get(f"/v1/jobs/{job['id']}", params={"wait": 30}).json()
+    elapsed = time.perf_counter() - started
+    if job["status"] != "succeeded":
+        raise RuntimeError(f"job failed: {job['error']}")
+    return elapsed
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=6)
+    args = parser.parse_args()
+    pages = clean_set(n=args.pages, seed=4242)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp) / "data")
+        local = in_process_seconds(pages, settings)
+        through = service_seconds(pages, settings.data_dir)
+    print(f"{'page':>4} {'pixels':>10} {'in-process s':>13} {'service s':>10} {'ratio':>6}")
+    for index, (page, a, b) in enumerate(zip(pages, local, through, strict=True)):
+        pixels = f"{page.image.width}x{page.image.height}"
+        print(f"{index:>4} {pixels:>10} {a:>13.3f} {b:>10.3f} {b / a:>6.2f}")
+    a, b = statistics.median(local), statistics.median(through)
+    print(f"median: in-process {a:.3f} s, through the service {b:.3f} s, ratio {b / a:.2f}")
+    print(f"service overhead per job (median): {b - a:.3f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""General OCR on rendered Korean/English pages, with the real packaged models."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from shared.config import ModelSettings
+from shared.errors import ModelUnavailableError
+from shared.schemas.results import GeneralResult, Line
+from synth.documents import PageStyle, SyntheticPage, print_rows
+from synth.scores import best_match, character_errors, score_page
+from synth.sets import clean_set
+from workers.engines.model_store import install_models, model_name_of, tessdata_folder
+from workers.engines.tesseract_recognition import sauvola
+from workers.engines.text_detection import MAX_PIXELS, detection_side_limit
+from workers.pipelines.general import GeneralReader
+
+pytestmark = pytest.mark.slow
+
+NOTICE_ROWS = [
+    ["사업자 등록 안내"],
+    ["상호", "주식회사 한국전자"],
+    ["주소", "서울특별시 강남구 테헤란로 123"],
+    ["담당자 김민수 과장"],
+    ["전화 02-1234-5678"],
+    ["Invoice No. 2024-0153", "1,250.00 USD"],
+    ["위와 같이 계약을 체결하고 각각 서명합니다."],
+]
+KOREAN_WORDS = [
+    "사업자",
+    "등록",
+    "안내",
+    "주식회사",
+    "한국전자",
+    "서울특별시",
+    "강남구",
+    "서명합니다.",
+]
+
+
+@pytest.fixture(scope="module")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("models")
+    install_models(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reader(models_dir: Path) -> GeneralReader:
+    return GeneralReader.load(ModelSettings(dir=models_dir))
+
+
+@pytest.fixture(scope="module")
+def notice() -> SyntheticPage:
+    style = PageStyle(font="NanumGothic.ttf", size=28, width=1100, margin=60)
+    return print_rows("공지사항", NOTICE_ROWS, style)
+
+
+@pytest.fixture(scope="module")
+def notice_result(reader: GeneralReader, notice: SyntheticPage) -> GeneralResult:
+    return reader.read([notice.image])
+
+
+def _matching_line(result: GeneralResult, box: list[tuple[int, int]]) -> Line:
+    lines = result.pages[0].lines
+    index, iou = best_match(box, [line.box for line in lines])
+    assert index is not None and iou > 0.5, f"no line overlaps {box}"
+    return lines[index]
+
+
+def test_install_is_idempotent_and_names_folders_after_the_model(models_dir: Path) -> None:
+    onnx = models_dir / "text_recognition" / "PP-OCRv6_small_rec" / "inference.onnx"
+    before = hashlib.sha256(onnx.read_bytes()).hexdigest(), onnx.stat().st_mtime_ns
+    folders = install_models(models_dir)
+    assert hashlib.sha256(onnx.read_bytes()).hexdigest() == before[0]
+    assert onnx.stat().st_mtime_ns == before[1]  # a matching copy is not written again
+    assert {folder.name for folder in folders} >= {"PP-OCRv6_tiny_det", "PP-OCRv6_small_rec"}
+    for folder in folders:
+        assert model_name_of(folder / "inference.yml") == folder.name
+
+
+def test_reader_names_its_models(reader: GeneralReader) -> None:
+    assert reader.models["text_detection"] == "PP-OCRv6_tiny_det"
+    assert reader.models["text_recognition"] == "PP-OCRv6_small_rec"
+    assert reader.models["text_recognition_hangul"].startswith("tesseract-5.")
+
+
+def test_korean_text_is_read(notice: SyntheticPage, notice_result: GeneralResult) -> None:
+    text = notice_result.text
+    assert character_errors(text, notice.text) <= 0.02 * len(notice.text), text
+    words = text.split()
+    for word in KOREAN_WORDS:
+        assert word in words
+
+
+def test_each_printed_line_is_found_where_it_is(
+    notice: SyntheticPage, notice_result: GeneralResult
+) -> None:
+    page = notice_result.pages[0]
+    assert (page.width, page.height) == notice.image.size
+    found = [_matching_line(notice_result, line.box) for line in notice.lines]
+    assert [page.lines.index(line) for line in found] == list(range(len(notice.lines)))
+
+
+def test_latin_and_digit_lines_are_read_by_pp_ocr(
+    notice: SyntheticPage, notice_result: GeneralResult
+) -> None:
+    # Tesseract's Korean model has no Latin letters: exact Latin text shows PP-OCR read it.
+    for truth in notice.lines:
+        if truth.text.startswith("Invoice") or truth.text.endswith("USD"):
+            line = _matching_line(notice_result, truth.box)
+            assert line.text == truth.text
+            assert line.confidence > 0.9
+
+
+def test_boxes_are_clockwise_integer_quads_inside_the_page(notice_result: GeneralResult) -> None:
+    page = notice_result.pages[0]
+    for line in page.lines:
+        for box in [line.box, *(word.box for word in line.words)]:
+            points = np.array(box)
+            assert points.shape == (4, 2) and points.dtype.kind == "i"
+            assert ((points >= 0) & (points < [page.width, page.height])).all()
+            x, y = points[:, 0], points[:, 1]
+            area = np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))
+            assert area > 0  # clockwise on screen (y grows downwards)
+            assert tuple(points[0]) == min(map(tuple, points), key=lambda p: p[0] + p[1])
+
+
+def test_korean_words_carry_boxes_within_their_line(
+    notice: SyntheticPage, notice_result: GeneralResult
+) -> None:
+    line = _matching_line(notice_result, notice.lines[-1].box)
+    assert " ".join(word.text for word in line.words) == line.text
+    (left, top), _, (right, bottom), _ = line.box
+    for word in line.words:
+        centre = np.mean(word.box, axis=0)
+        assert left <= centre[0] <= right and top <= centre[1] <= bottom
+    starts = [word.box[0][0] for word in line.words]
+    assert starts == sorted(starts)
+
+
+def test_clean_set_is_read_almost_without_error(reader: GeneralReader) -> None:
+    scores = [score_page(page, reader.read([page.image]).pages[0]) for page in clean_set(n=4)]
+    errors, length = sum(s.errors for s in scores), sum(s.length for s in scores)
+    assert errors / length <= 0.01
+    assert sum(s.lines_found for s in scores) / sum(s.lines for s in scores) >= 0.98
+
+
+def test_a_slightly_rotated_page_is_still_read(
+    reader: GeneralReader, notice: SyntheticPage
+) -> None:
+    rotated = notice.image.rotate(2, resample=Image.Resampling.BICUBIC, fillcolor="white")
+    text = reader.read([rotated]).text
+    assert character_errors(text, notice.text) <= 0.05 * len(notice.text), text
+
+
+def test_pages_are_joined_and_a_blank_page_has_no_lines(
+    reader: GeneralReader, notice: SyntheticPage
+) -> None:
+    blank = Image.new("RGB", (800, 600), "white")
+    result = reader.read([blank, notice.image])
+    assert result.pages[0].lines == []
+    assert result.text == "\f" + "\n".join(line.text for line in result.pages[1].lines)
+    assert result.slices == 1
+
+
+def test_an_empty_model_folder_is_reported_as_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailableError, match="PP-OCRv6_tiny_det") as error:
+        GeneralReader.load(ModelSettings(dir=tmp_path))
+    assert error.value.code == "model_unavailable"
+
+
+def test_missing_korean_tessdata_is_reported_as_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailableError, match="kor"):
+        tessdata_folder(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ((1654, 2339), 2339),  # A4 at 200 dpi: detected as received
+        ((714, 102), 714),  # a single line: never blown up
+        ((1000, 3500), 3500),  # a narrow receipt keeps its width
+    ],
+)
+def test_detector_keeps_pages_as_received(size: tuple[int, int], expected: int) -> None:
+    assert detection_side_limit(*size) == expected
+
+
+def test_detector_shrinks_only_large_pages_to_the_pixel_budget() -> None:
+    long_side = detection_side_limit(4032, 3024)
+    assert long_side < 4032
+    assert long_side * long_side * 3024 / 4032 <= MAX_PIXELS
+
+
+def test_sauvola_separates_text_from_uneven_shading() -> None:
+    # Dark strokes on paper shaded from white to mid grey: one global threshold either
+    # loses the strokes on the light side or blackens the shadow; a local one keeps both.
+    shade = np.tile(np.linspace(250, 120, 400), (40, 1))
+    strokes = np.zeros_like(shade, dtype=bool)
+    strokes[10:30, 20::40] = True
+    grey = np.where(strokes, shade - 100, shade).clip(0, 255).astype(np.uint8)
+    binary = sauvola(grey)
+    assert (binary[strokes] == 0).all()
+    assert (binary[~strokes] == 255).mean() > 0.95

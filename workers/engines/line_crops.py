@@ -1,0 +1,74 @@
+"""Straightened text-line images cut from a page, and the way back to page pixels.
+
+A detector gives each line as four points; recognisers want an upright strip. The strip is
+cut with a perspective transform, so a skewed or slightly rotated line reads as a level one,
+and anything found inside it (a word's box) maps back to page pixels through the inverse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+def order_quad(points: np.ndarray) -> np.ndarray:
+    """Four points clockwise from the top-left (image coordinates: y grows downwards)."""
+    quad = np.asarray(points, dtype=np.float32).reshape(4, 2)
+    centre = quad.mean(axis=0)
+    angles = np.arctan2(quad[:, 1] - centre[1], quad[:, 0] - centre[0])
+    quad = quad[np.argsort(angles)]  # clockwise on screen, starting anywhere
+    start = int(np.argmin(quad.sum(axis=1)))  # the top-left has the smallest x + y
+    return np.roll(quad, -start, axis=0)
+
+
+def ink_columns(grey: np.ndarray) -> np.ndarray:
+    """Which columns of a grey strip hold dark ink (Otsu threshold)."""
+    _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return np.asarray(binary.any(axis=0))
+
+
+def widest_blank(ink: np.ndarray, low: float, high: float) -> tuple[float, int] | None:
+    """The middle and width of the widest run of blank columns in [low, high), or None."""
+    start, stop = max(int(low), 0), min(int(np.ceil(high)), len(ink))
+    best: tuple[float, int] | None = None
+    run_start = None
+    for x in range(start, stop + 1):
+        blank = x < stop and not ink[x]
+        if blank and run_start is None:
+            run_start = x
+        elif not blank and run_start is not None:
+            if best is None or x - run_start > best[1]:
+                best = ((run_start + x) / 2, x - run_start)
+            run_start = None
+    return best
+
+
+@dataclass(frozen=True)
+class LineCrop:
+    """An upright RGB strip of one text line and the homography from it to the page."""
+
+    image: np.ndarray
+    quad: np.ndarray
+    to_page: np.ndarray
+
+    @classmethod
+    def cut(cls, page: np.ndarray, points: np.ndarray) -> LineCrop:
+        """Cut the line bounded by `points` (any order) out of an RGB page array."""
+        quad = order_quad(points)
+        top, right, bottom, left = (np.linalg.norm(quad[(i + 1) % 4] - quad[i]) for i in range(4))
+        width = max(int(round(max(top, bottom))), 1)
+        height = max(int(round(max(left, right))), 1)
+        target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+        to_crop = cv2.getPerspectiveTransform(quad, target)
+        image = cv2.warpPerspective(
+            page, to_crop, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+        )
+        return cls(image=image, quad=quad, to_page=np.linalg.inv(to_crop))
+
+    def box_to_page(self, box: tuple[float, float, float, float]) -> np.ndarray:
+        """The page quad (4x2, clockwise from top-left) of an (x0, y0, x1, y1) crop box."""
+        x0, y0, x1, y1 = box
+        corners = np.array([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]], dtype=np.float32)
+        return cv2.perspectiveTransform(corners, self.to_page)[0]
