@@ -8,6 +8,7 @@ the job already claimed or ended and do nothing.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -95,6 +96,7 @@ def _run(rt: WorkerRuntime, held: claims.Claim) -> None:
         job = session.get(Job, held.job_id)
         assert job is not None and job.object_key is not None
         job_type, object_key, options = job.type, job.object_key, dict(job.options)
+    started = time.perf_counter()
     try:
         output = rt.analyses.run(job_type, rt.store.get(object_key), options)
     except SoftTimeLimitExceeded:
@@ -108,7 +110,7 @@ def _run(rt: WorkerRuntime, held: claims.Claim) -> None:
         claims.fail(rt.db, held, "internal_error", "the analysis failed unexpectedly")
     else:
         if claims.succeed(rt.db, held, output.payload, output.text, output.models):
-            log.info("job %s succeeded", held.job_id)
+            log.info("job %s succeeded in %.2f s", held.job_id, time.perf_counter() - started)
         else:
             log.info(
                 "job %s ended elsewhere (cancelled or taken back); result dropped", held.job_id

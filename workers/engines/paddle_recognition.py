@@ -7,42 +7,22 @@ used for what they read well (see script_routing).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from workers.engines.paddle_runtime import predictor_args, prepare_environment
+from workers.engines.paddle_runtime import PaddlePredictor
 from workers.engines.text_recognition import LineReading
 
 
-class PaddleTextRecognizer:
+class PaddleTextRecognizer(PaddlePredictor):
     """PP-OCR line recogniser from a local model folder (`.../text_recognition/<name>`)."""
 
-    def __init__(self, model_dir: Path, threads: int = 0) -> None:
-        self.model_dir = model_dir
-        self.threads = threads
-        self._model: Any = None
-        self._lock = threading.Lock()
+    def _create(self, args: dict[str, Any]) -> Any:
+        from paddleocr import TextRecognition
 
-    @property
-    def name(self) -> str:
-        """The model name, e.g. PP-OCRv6_small_rec."""
-        return self.model_dir.name
-
-    def load(self) -> None:
-        """Load the ONNX model once; later calls do nothing."""
-        with self._lock:
-            if self._model is None:
-                self._model = self._load()
-
-    def _load(self) -> Any:
-        prepare_environment(self.model_dir.parent.parent)
-        from paddleocr import TextRecognition  # imported late: it needs the environment set
-
-        return TextRecognition(**predictor_args(self.model_dir, self.threads))
+        return TextRecognition(**args)
 
     def predict(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
         """Read RGB line strips; PP-OCR gives no word boxes, so `words` stays empty."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +57,29 @@ def predictor_args(model_dir: Path, threads: int) -> dict[str, Any]:
     if threads > 0:
         args["engine_config"] = {"intra_op_num_threads": threads}
     return args
+
+
+class PaddlePredictor(ABC):
+    """A PaddleOCR predictor of one local model folder (`<models>/<task>/<name>`), loaded once."""
+
+    def __init__(self, model_dir: Path, threads: int = 0) -> None:
+        self.model_dir = model_dir
+        self.threads = threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        """The model name, e.g. PP-OCRv6_tiny_det."""
+        return self.model_dir.name
+
+    def load(self) -> None:
+        """Load the ONNX model once; later calls do nothing."""
+        with self._lock:
+            if self._model is None:
+                prepare_environment(self.model_dir.parent.parent)
+                self._model = self._create(predictor_args(self.model_dir, self.threads))
+
+    @abstractmethod
+    def _create(self, args: dict[str, Any]) -> Any:
+        """Build the PaddleOCR predictor (import paddleocr here: it needs the environment)."""

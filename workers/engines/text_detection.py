@@ -11,14 +11,13 @@ on the long side still applies (pages longer than 1:2.5 are to be split before d
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from workers.engines.paddle_runtime import predictor_args, prepare_environment
+from workers.engines.paddle_runtime import PaddlePredictor
 
 MAX_PIXELS = 4_200_000
 """Above this many pixels a page is shrunk for detection (time and memory grow with area)."""
@@ -40,32 +39,17 @@ def detection_side_limit(width: int, height: int, max_pixels: int = MAX_PIXELS) 
     return max(32, min(int(max(width, height) * scale), MAX_SIDE))
 
 
-class TextDetector:
+class TextDetector(PaddlePredictor):
     """PP-OCR line detector from a local model folder (`.../text_detection/<name>`)."""
 
     def __init__(self, model_dir: Path, threads: int = 0, max_pixels: int = MAX_PIXELS) -> None:
-        self.model_dir = model_dir
-        self.threads = threads
+        super().__init__(model_dir, threads)
         self.max_pixels = max_pixels
-        self._model: Any = None
-        self._lock = threading.Lock()
 
-    @property
-    def name(self) -> str:
-        """The model name, e.g. PP-OCRv6_tiny_det."""
-        return self.model_dir.name
+    def _create(self, args: dict[str, Any]) -> Any:
+        from paddleocr import TextDetection
 
-    def load(self) -> None:
-        """Load the ONNX model once; later calls do nothing."""
-        with self._lock:
-            if self._model is None:
-                self._model = self._load()
-
-    def _load(self) -> Any:
-        prepare_environment(self.model_dir.parent.parent)
-        from paddleocr import TextDetection  # imported late: it needs the environment set
-
-        return TextDetection(limit_type="max", **predictor_args(self.model_dir, self.threads))
+        return TextDetection(limit_type="max", **args)
 
     def predict(self, page: np.ndarray) -> list[Detection]:
         """Text lines of an RGB page array, in no particular order."""
