@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-SYSTEM_PACKAGES := tesseract-ocr-kor tesseract-ocr-eng fonts-nanum qpdf
+SYSTEM_PACKAGES := tesseract-ocr-kor tesseract-ocr-eng fonts-nanum qpdf docker-compose
 export PADDLE_PDX_CACHE_HOME ?= $(CURDIR)/.cache/paddlex
 
 .PHONY: install system-packages run test lint format bench eval up down

@@ -79,6 +79,7 @@ class ModelSettings(BaseModel):
     text_recognition: str = "PP-OCRv6_small_rec"
     tessdata_dir: Path | None = Field(None, description="folder with kor/eng .traineddata")
     intra_op_threads: int = 0
+    device: str = Field("cpu", description="cpu, or gpu:N for onnxruntime's CUDA provider")
 
 
 class Settings(BaseSettings):

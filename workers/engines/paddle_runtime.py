@@ -42,17 +42,18 @@ def _writable_cache(preferred: Path) -> Path:
     return fallback
 
 
-def predictor_args(model_dir: Path, threads: int) -> dict[str, Any]:
+def predictor_args(model_dir: Path, threads: int, device: str) -> dict[str, Any]:
     """Keyword arguments shared by PaddleOCR's TextDetection and TextRecognition.
 
     The model name is read from the folder name, which model_store guarantees equals
-    `Global.model_name`. `threads` = 0 leaves onnxruntime's own default.
+    `Global.model_name`. `threads` = 0 leaves onnxruntime's own default. `device` "gpu:N"
+    makes PaddleX ask onnxruntime for its CUDA provider (with the CPU as fallback).
     """
     args: dict[str, Any] = {
         "model_name": model_dir.name,
         "model_dir": str(model_dir),
         "engine": "onnxruntime",
-        "device": "cpu",
+        "device": device,
     }
     if threads > 0:
         args["engine_config"] = {"intra_op_num_threads": threads}
@@ -62,9 +63,10 @@ def predictor_args(model_dir: Path, threads: int) -> dict[str, Any]:
 class PaddlePredictor(ABC):
     """A PaddleOCR predictor of one local model folder (`<models>/<task>/<name>`), loaded once."""
 
-    def __init__(self, model_dir: Path, threads: int = 0) -> None:
+    def __init__(self, model_dir: Path, threads: int = 0, device: str = "cpu") -> None:
         self.model_dir = model_dir
         self.threads = threads
+        self.device = device
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -78,7 +80,9 @@ class PaddlePredictor(ABC):
         with self._lock:
             if self._model is None:
                 prepare_environment(self.model_dir.parent.parent)
-                self._model = self._create(predictor_args(self.model_dir, self.threads))
+                self._model = self._create(
+                    predictor_args(self.model_dir, self.threads, self.device)
+                )
 
     @abstractmethod
     def _create(self, args: dict[str, Any]) -> Any:

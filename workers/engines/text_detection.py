@@ -42,8 +42,14 @@ def detection_side_limit(width: int, height: int, max_pixels: int = MAX_PIXELS) 
 class TextDetector(PaddlePredictor):
     """PP-OCR line detector from a local model folder (`.../text_detection/<name>`)."""
 
-    def __init__(self, model_dir: Path, threads: int = 0, max_pixels: int = MAX_PIXELS) -> None:
-        super().__init__(model_dir, threads)
+    def __init__(
+        self,
+        model_dir: Path,
+        threads: int = 0,
+        device: str = "cpu",
+        max_pixels: int = MAX_PIXELS,
+    ) -> None:
+        super().__init__(model_dir, threads, device)
         self.max_pixels = max_pixels
 
     def _create(self, args: dict[str, Any]) -> Any:

@@ -52,9 +52,9 @@ class GeneralReader:
         detection = model_folder(models_dir, "text_detection", settings.text_detection)
         recognition = model_folder(models_dir, "text_recognition", settings.text_recognition)
         hangul = TesseractTextRecognizer(tessdata_folder(settings.tessdata_dir))
-        latin = PaddleTextRecognizer(recognition, threads=settings.intra_op_threads)
+        latin = PaddleTextRecognizer(recognition, settings.intra_op_threads, settings.device)
         reader = cls(
-            TextDetector(detection, threads=settings.intra_op_threads),
+            TextDetector(detection, settings.intra_op_threads, settings.device),
             ScriptRoutingRecognizer(hangul, latin),
         )
         reader.detector.load()
