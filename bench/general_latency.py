@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -41,9 +43,19 @@ def in_process_seconds(pages: list[SyntheticPage], settings: Settings) -> list[f
     return times
 
 
-def service_seconds(pages: list[SyntheticPage], data_dir: Path) -> list[float]:
+@dataclass(frozen=True)
+class JobTiming:
+    total: float
+    """From sending the POST to holding the finished job."""
+    queued: float
+    """From the job row to a worker's claim."""
+    worker: float
+    """From the claim to the result's commit (fetch, decode, pipeline, write)."""
+
+
+def service_seconds(pages: list[SyntheticPage], data_dir: Path) -> list[JobTiming]:
     port = _free_port()
-    env = {**os.environ, "BODA_DATA_DIR": str(data_dir), "BODA_BROKER__POLLING_INTERVAL": "0.05"}
+    env = {**os.environ, "BODA_DATA_DIR": str(data_dir)}
     log = (data_dir.parent / "service.log").open("wb")
     service = subprocess.Popen(
         [sys.executable, "-m", "boda", "run", "--port", str(port)],
@@ -89,7 +101,7 @@ def _wait_ready(client: httpx.Client) -> None:
     raise RuntimeError("the service did not become ready")
 
 
-def _job_seconds(client: httpx.Client, page: SyntheticPage) -> float:
+def _job_seconds(client: httpx.Client, page: SyntheticPage) -> JobTiming:
     buffer = io.BytesIO()
     page.image.save(buffer, "PNG")
     started = time.perf_counter()
@@ -104,7 +116,14 @@ def _job_seconds(client: httpx.Client, page: SyntheticPage) -> float:
     elapsed = time.perf_counter() - started
     if job["status"] != "succeeded":
         raise RuntimeError(f"job failed: {job['error']}")
-    return elapsed
+    created, began, ended = (
+        datetime.fromisoformat(job[key]) for key in ("created_at", "started_at", "finished_at")
+    )
+    return JobTiming(
+        total=elapsed,
+        queued=(began - created).total_seconds(),
+        worker=(ended - began).total_seconds(),
+    )
 
 
 def _free_port() -> int:
@@ -122,13 +141,20 @@ def main() -> None:
         settings = Settings(data_dir=Path(tmp) / "data")
         local = in_process_seconds(pages, settings)
         through = service_seconds(pages, settings.data_dir)
-    print(f"{'page':>4} {'pixels':>10} {'in-process s':>13} {'service s':>10} {'ratio':>6}")
-    for index, (page, a, b) in enumerate(zip(pages, local, through, strict=True)):
+    header = f"{'page':>4} {'pixels':>10} {'in-process s':>13} {'service s':>10} {'ratio':>6}"
+    print(header + f" {'queued s':>9} {'worker s':>9}")
+    for index, (page, a, job) in enumerate(zip(pages, local, through, strict=True)):
         pixels = f"{page.image.width}x{page.image.height}"
-        print(f"{index:>4} {pixels:>10} {a:>13.3f} {b:>10.3f} {b / a:>6.2f}")
-    a, b = statistics.median(local), statistics.median(through)
+        row = f"{index:>4} {pixels:>10} {a:>13.3f} {job.total:>10.3f} {job.total / a:>6.2f}"
+        print(row + f" {job.queued:>9.3f} {job.worker:>9.3f}")
+    a, b = statistics.median(local), statistics.median(job.total for job in through)
     print(f"median: in-process {a:.3f} s, through the service {b:.3f} s, ratio {b / a:.2f}")
-    print(f"service overhead per job (median): {b - a:.3f} s")
+    queued = statistics.median(job.queued for job in through)
+    worker = statistics.median(job.worker for job in through)
+    print(
+        f"service overhead per job (median): {b - a:.3f} s; queued {queued:.3f} s, "
+        f"in the worker {worker:.3f} s (pipeline {a:.3f} s in-process)"
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ class DatabaseSettings(BaseModel):
 class BrokerSettings(BaseModel):
     url: str | None = Field(None, description="Celery broker URL; default: a folder in data_dir")
     key_prefix: str = Field("", description="prefix for every broker key (Redis only)")
-    polling_interval: float = Field(0.2, description="seconds between polls (folder broker)")
+    polling_interval: float = Field(0.1, description="seconds between polls (folder broker)")
 
 
 class StorageSettings(BaseModel):

@@ -78,13 +78,15 @@ async def _answer(
     accepted_status: int = 202,
 ) -> Response:
     deadline = time.monotonic() + wait
+    delay = 0.02  # short jobs are answered promptly; longer waits poll less often
     while True:
         out = await run_in_threadpool(_job_out, services, tenant_id, job_id)
         if out.status in TERMINAL_STATUSES:
             return JSONResponse(out.model_dump(mode="json"), status_code=200)
         if time.monotonic() >= deadline:
             return JSONResponse(out.model_dump(mode="json"), status_code=accepted_status)
-        await asyncio.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+        await asyncio.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+        delay = min(delay * 1.5, 0.25)
 
 
 def _job_out(services: Services, tenant_id: uuid.UUID, job_id: uuid.UUID) -> JobOut:
