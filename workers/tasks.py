@@ -94,7 +94,9 @@ def execute(job_id: str) -> None:
 def _run(rt: WorkerRuntime, held: claims.Claim) -> None:
     with rt.db.session() as session:
         job = session.get(Job, held.job_id)
-        assert job is not None and job.object_key is not None
+        if job is None or job.object_key is None:
+            log.info("job %s was deleted while starting; nothing to do", held.job_id)
+            return
         job_type, object_key, options = job.type, job.object_key, dict(job.options)
     started = time.perf_counter()
     try:
