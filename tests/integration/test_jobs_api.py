@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 import uuid
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -194,3 +195,21 @@ def test_health_and_readiness(api: Api) -> None:
 def test_unknown_routes_answer_in_the_error_envelope(api: Api) -> None:
     response = api.client.get("/v1/nothing", headers=api.auth)
     assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")
+
+
+def test_a_streamed_body_is_cut_off_at_the_limit(api: Api) -> None:
+    limit = api.settings.limits.max_request_bytes
+    head = b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'
+
+    def chunks() -> Iterator[bytes]:  # sent chunked: no Content-Length to trust
+        yield head
+        for _ in range(limit // 65536 + 2):
+            yield b"\0" * 65536
+
+    response = api.client.post(
+        "/v1/jobs",
+        headers={**api.auth, "Content-Type": "multipart/form-data; boundary=x"},
+        content=chunks(),
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (413, "payload_too_large")
+    assert api.job_count() == 0
