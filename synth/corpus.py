@@ -136,6 +136,38 @@ class Corpus:
         makers, weights = zip(*self._kinds, strict=True)
         return self._rng.choices(makers, weights=weights)[0]()
 
+    def name(self) -> str:
+        """A person's name, e.g. `김민수`."""
+        return self._name()
+
+    def company(self) -> str:
+        """A company name with its legal form, e.g. `주식회사 한국전자`."""
+        return self._company()
+
+    def date_text(self) -> str:
+        """A date in one of the common styles: `2024년 3월 5일`, `2024.03.05`, `2024-03-05`."""
+        return self._date_text()
+
+    def amount(self) -> str:
+        """A price in won, e.g. `12,300원`."""
+        return self._amount()
+
+    def address(self) -> str:
+        """A road address with a building, e.g. `서울특별시 중구 세종대로 12 한국전자빌딩`."""
+        return self._address()[0]
+
+    def phone(self) -> str:
+        """A phone number, e.g. `02-1234-5678`."""
+        return self._phone()[0].split(" ", 1)[1]
+
+    def sentence(self) -> str:
+        """One sentence of a notice or letter, ending in a full stop."""
+        return self._sentence()[0]
+
+    def pick(self, options: tuple[str, ...]) -> str:
+        """One of `options`, drawn from this corpus's generator."""
+        return self._pick(options)
+
     def _pick(self, options: tuple[str, ...]) -> str:
         return self._rng.choice(options)
 

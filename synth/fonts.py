@@ -30,3 +30,21 @@ def font_path(name: str, font_dir: Path = FONT_DIR) -> Path:
 def load_font(name: str, size: int) -> ImageFont.FreeTypeFont:
     """A FreeType font at a pixel size, cached because pages reuse a few sizes."""
     return ImageFont.truetype(str(font_path(name)), size)
+
+
+RECEIPT_FONTS = ("NanumGothicCoding.ttf", "NanumGothic.ttf", "NanumBarunGothic.ttf")
+"""Receipt printers use plain gothic faces, often monospaced."""
+SLIDE_FONTS = (
+    ("NanumSquareB.ttf", "NanumSquareR.ttf"),
+    ("NanumBarunGothicBold.ttf", "NanumBarunGothic.ttf"),
+    ("NanumGothicBold.ttf", "NanumGothic.ttf"),
+    ("NanumSquareRoundB.ttf", "NanumSquareRoundR.ttf"),
+)
+"""(title, body) pairs of presentation faces: rounded and square sans serifs."""
+NOTICE_FONTS = (
+    ("NanumGothicBold.ttf", "NanumGothic.ttf"),
+    ("NanumMyeongjoBold.ttf", "NanumMyeongjo.ttf"),
+    ("NanumBarunGothicBold.ttf", "NanumBarunGothic.ttf"),
+    ("NanumSquareB.ttf", "NanumSquareR.ttf"),
+)
+"""(heading, body) pairs of official letters and notices."""

@@ -135,7 +135,10 @@ def _pieces(iterator: Any) -> Iterator[Piece]:
 
     level = tesserocr.RIL.WORD
     for element in tesserocr.iterate_level(iterator, level):
-        text = (element.GetUTF8Text(level) or "").strip()
+        try:
+            text = (element.GetUTF8Text(level) or "").strip()
+        except RuntimeError:  # tesserocr raises for an element without text (dashes, bullets)
+            continue
         if text:
             confidence = min(max(element.Confidence(level) / 100.0, 0.0), 1.0)
             spaced = element.BlanksBeforeWord() > 0
