@@ -46,6 +46,7 @@ format: $(VENV)/.installed
 
 bench: install
 	$(PY) -m bench.general_latency
+	$(PY) -m bench.compare_general
 
 eval: install
 	$(PY) -m bench.eval_general
