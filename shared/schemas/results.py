@@ -25,6 +25,9 @@ class Line(BaseModel):
 class Page(BaseModel):
     width: int
     height: int
+    rotation: int = Field(
+        0, description="degrees clockwise applied to make the page upright: 0, 90, 180 or 270"
+    )
     lines: list[Line]
 
 

@@ -54,14 +54,24 @@ class LineCrop:
     to_page: np.ndarray
 
     @classmethod
-    def cut(cls, page: np.ndarray, points: np.ndarray) -> LineCrop:
-        """Cut the line bounded by `points` (any order) out of an RGB page array."""
+    def cut(cls, page: np.ndarray, points: np.ndarray, turns: int = 0) -> LineCrop:
+        """Cut the line bounded by `points` (any order) out of an RGB page array.
+
+        `turns` is how many quarter turns clockwise make the line's text upright (1 for text
+        running bottom to top). The strip is cut upright, starting at the text's own top-left
+        corner; `quad` stays clockwise from the page's top-left, as results report boxes.
+        """
         quad = order_quad(points)
-        top, right, bottom, left = (np.linalg.norm(quad[(i + 1) % 4] - quad[i]) for i in range(4))
+        # Rolling the corners makes the strip begin where the turned text begins; the
+        # homography then maps the upright strip straight back to the page as received.
+        text_quad = np.roll(quad, turns % 4, axis=0)
+        top, right, bottom, left = (
+            np.linalg.norm(text_quad[(i + 1) % 4] - text_quad[i]) for i in range(4)
+        )
         width = max(int(round(max(top, bottom))), 1)
         height = max(int(round(max(left, right))), 1)
         target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
-        to_crop = cv2.getPerspectiveTransform(quad, target)
+        to_crop = cv2.getPerspectiveTransform(text_quad, target)
         image = cv2.warpPerspective(
             page, to_crop, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
         )
@@ -71,4 +81,5 @@ class LineCrop:
         """The page quad (4x2, clockwise from top-left) of an (x0, y0, x1, y1) crop box."""
         x0, y0, x1, y1 = box
         corners = np.array([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]], dtype=np.float32)
-        return cv2.perspectiveTransform(corners, self.to_page)[0]
+        # A strip cut from turned text starts at another page corner: re-order for the page.
+        return order_quad(cv2.perspectiveTransform(corners, self.to_page)[0])

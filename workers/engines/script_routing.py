@@ -84,6 +84,11 @@ class ScriptRoutingRecognizer:
         self.hangul.load()
         self.latin.load()
 
+    def glance(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
+        """A quick reading per strip, Tesseract's alone and once: enough to tell whether a
+        strip holds Hangul the right way up (upside down it reads at ~0.2 confidence)."""
+        return self.hangul.predict(crops, retry=False)
+
     def predict(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
         """One reading per RGB line strip."""
         readings = self.hangul.predict(crops)

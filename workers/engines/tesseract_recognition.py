@@ -78,20 +78,23 @@ class TesseractTextRecognizer:
                 self._api.End()
                 self._api = None
 
-    def predict(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
-        """Read RGB line strips; words carry boxes in each strip's pixels."""
-        self.load()
-        return [self._read_line(crop) for crop in crops]
+    def predict(self, crops: Sequence[np.ndarray], retry: bool = True) -> list[LineReading]:
+        """Read RGB line strips; words carry boxes in each strip's pixels.
 
-    def _read_line(self, crop: np.ndarray) -> LineReading:
+        `retry=False` reads each strip once, without the binarised second try: a quick look.
+        """
+        self.load()
+        return [self._read_line(crop, retry) for crop in crops]
+
+    def _read_line(self, crop: np.ndarray, retry: bool) -> LineReading:
         strip = _normalise(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY))
         reading = self._recognise(strip)
-        if reading.text and reading.confidence >= RETRY_BELOW:
+        if not retry or (reading.text and reading.confidence >= RETRY_BELOW):
             return reading
         # Tesseract returns nothing on some legible strips (shading, wide letter spacing);
         # a binarised copy often fixes that. Binarising every line hurts, so only retry.
-        retry = self._recognise(_Strip(sauvola(strip.image), strip.scale, strip.pad))
-        return retry if retry.confidence > reading.confidence else reading
+        second = self._recognise(_Strip(sauvola(strip.image), strip.scale, strip.pad))
+        return second if second.confidence > reading.confidence else reading
 
     def _recognise(self, strip: _Strip) -> LineReading:
         with self._lock:
