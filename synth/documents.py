@@ -92,10 +92,11 @@ def _row_layout(
         right_x = round(style.width - style.margin - font.getlength(segments[1]))
         if right_x - left_end >= 4 * style.size:
             return [[(style.margin, segments[0]), (right_x, segments[1])]]
-    return [[(style.margin, piece)] for text in segments for piece in _wrap(text, font, content)]
+    return [[(style.margin, piece)] for text in segments for piece in wrap(text, font, content)]
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """`text` broken at spaces into pieces no wider than `width` (a long word stays whole)."""
     pieces: list[str] = []
     for word in text.split(" "):
         if pieces and font.getlength(f"{pieces[-1]} {word}") <= width:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw, ImageFont
 
-from synth.documents import PageStyle, SyntheticPage, TruthLine, quad_of
+from synth.documents import PageStyle, SyntheticPage, TruthLine, quad_of, wrap
 
 Colour = tuple[int, int, int]
 INK: Colour = (20, 20, 20)
@@ -152,14 +152,3 @@ def _draw_shape(draw: ImageDraw.ImageDraw, shape: Shape) -> None:
         x0, y0, x1, y1 = shape.box
         for x in range(x0, x1, 12):
             draw.rectangle((x, y0, min(x + 6, x1), y1 - 1), fill=shape.fill)
-
-
-def wrap(text: str, font: Font, width: float) -> list[str]:
-    """`text` broken at spaces into pieces no wider than `width` (a long word stays whole)."""
-    pieces: list[str] = []
-    for word in text.split(" "):
-        if pieces and font.getlength(f"{pieces[-1]} {word}") <= width:
-            pieces[-1] = f"{pieces[-1]} {word}"
-        else:
-            pieces.append(word)
-    return pieces
