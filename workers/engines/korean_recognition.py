@@ -1,0 +1,142 @@
+"""Boda's own Korean line recogniser (a CRNN trained on generated lines) on onnxruntime.
+
+The model reads Hangul, Latin letters, digits and the symbols of Korean documents in one pass
+(see jamo_alphabet and the model card next to the weights). Lines of one image are read in
+batches of similar width; word boxes come from the time steps each character spans.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from workers.engines.jamo_alphabet import DecodedChar, JamoAlphabet
+from workers.engines.text_recognition import LineReading, Piece
+
+LINE_HEIGHT = 32
+STRIDE = 4
+"""Pixels of the scaled strip per output time step."""
+BATCH_PIXELS = 32 * 32 * 2048
+"""Most input pixels per inference call: a batch of wide lines is cut short."""
+BATCH_SPREAD = 1.25
+"""A batch's widest line at most this much wider (+ STRIDE) than its narrowest: padding a short
+line far beyond its end leaves the backward LSTM reading a long blank before the text, which
+the model never saw in training and which costs it letters."""
+
+
+class KoreanLineRecognizer:
+    """The ONNX line model in `<models>/text_recognition/<name>/inference.onnx`."""
+
+    def __init__(self, model_dir: Path, threads: int = 0, device: str = "cpu") -> None:
+        self.model_dir = model_dir
+        self.threads = threads
+        self.device = device
+        self.alphabet = JamoAlphabet()
+        self._session: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        """The model's folder name, e.g. boda_korean_rec."""
+        return self.model_dir.name
+
+    def load(self) -> None:
+        """Create the onnxruntime session once; CUDA first when `device` is gpu:N."""
+        import onnxruntime
+
+        with self._lock:
+            if self._session is not None:
+                return
+            options = onnxruntime.SessionOptions()
+            if self.threads > 0:
+                options.intra_op_num_threads = self.threads
+            providers: list[Any] = ["CPUExecutionProvider"]
+            if self.device.startswith("gpu"):
+                device_id = int(self.device.partition(":")[2] or 0)
+                providers.insert(0, ("CUDAExecutionProvider", {"device_id": device_id}))
+            self._session = onnxruntime.InferenceSession(
+                str(self.model_dir / "inference.onnx"), options, providers=providers
+            )
+
+    def predict(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
+        """One reading per RGB line strip, with word boxes in the strip's pixels."""
+        if not crops:
+            return []
+        self.load()
+        strips = [_scaled(crop) for crop in crops]
+        readings: list[LineReading | None] = [None] * len(crops)
+        for batch in _batches([strip.shape[1] for strip in strips]):
+            probabilities = self._run([strips[i] for i in batch])
+            for row, index in zip(probabilities, batch, strict=True):
+                # The whole row, padding included: the model was trained on padded batches
+                # and may place a line's last letter a step or two into the padding.
+                chars = self.alphabet.decode(row)
+                scale = crops[index].shape[1] / strips[index].shape[1]
+                readings[index] = self._reading(chars, scale, crops[index].shape[:2])
+        return [reading for reading in readings if reading is not None]
+
+    def _run(self, strips: list[np.ndarray]) -> np.ndarray:
+        width = max(strip.shape[1] for strip in strips)
+        batch = np.stack(
+            [np.pad(s, ((0, 0), (0, width - s.shape[1])), mode="edge") for s in strips]
+        )
+        lines = (batch.astype(np.float32) / 127.5 - 1.0)[:, None]
+        with self._lock:
+            (probabilities,) = self._session.run(None, {"lines": lines})
+        return np.asarray(probabilities)
+
+    def _reading(
+        self, chars: list[DecodedChar], scale: float, size: tuple[int, int]
+    ) -> LineReading:
+        """Words as pieces (what orientation weighs), each as sure as its least sure letter."""
+        height, width = size
+        pieces: list[Piece] = []
+        for word in _split_words(chars):
+            x0 = word[0].first_step * STRIDE * scale
+            x1 = (word[-1].last_step + 1) * STRIDE * scale
+            x0, x1 = min(max(x0, 0.0), width - 1.0), min(max(x1, 1.0), float(width))
+            text = "".join(char.char for char in word)
+            confidence = min(char.confidence for char in word)
+            pieces.append(Piece(text, confidence, (x0, 0.0, x1, float(height))))
+        return LineReading.from_pieces(pieces, self.name)
+
+
+def _scaled(crop: np.ndarray) -> np.ndarray:
+    """The strip in grey, LINE_HEIGHT high, as the model was trained on."""
+    grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    height, width = grey.shape
+    new_width = max(8, round(width * LINE_HEIGHT / max(height, 1)))
+    interpolation = cv2.INTER_AREA if height > LINE_HEIGHT else cv2.INTER_LINEAR
+    return cv2.resize(grey, (new_width, LINE_HEIGHT), interpolation=interpolation)
+
+
+def _batches(widths: list[int]) -> list[list[int]]:
+    """Indexes grouped by similar width, each group within BATCH_PIXELS once padded."""
+    order = sorted(range(len(widths)), key=widths.__getitem__)
+    batches: list[list[int]] = []
+    for index in order:
+        width = widths[index]
+        if (
+            batches
+            and width <= widths[batches[-1][0]] * BATCH_SPREAD + STRIDE
+            and (len(batches[-1]) + 1) * width * LINE_HEIGHT <= BATCH_PIXELS
+        ):
+            batches[-1].append(index)
+        else:
+            batches.append([index])
+    return batches
+
+
+def _split_words(chars: list[DecodedChar]) -> list[list[DecodedChar]]:
+    words: list[list[DecodedChar]] = [[]]
+    for char in chars:
+        if char.char == " ":
+            words.append([])
+        else:
+            words[-1].append(char)
+    return [word for word in words if word]
