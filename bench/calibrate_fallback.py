@@ -1,0 +1,112 @@
+"""When should Tesseract's route second-guess Boda's Korean model? Measured on page lines.
+
+`python -m bench.calibrate_fallback [--n 12] [--seed 100] [--models DIR]`
+
+Pages of both evaluation profiles from a seed that no evaluation uses; every truth line holding
+Hangul is cut out (its ink box widened as the detector's boxes are) and read by the model and
+by Tesseract's route. For either order (one reads every line, the other a line the first read
+below a threshold, and wins when surer by a margin) and each threshold and margin, prints the
+Hangul CER of the combination and how many lines were read twice. script_routing's thresholds
+are chosen from these tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from synth.scores import character_errors
+from synth.sets import PROFILES, profile_set
+from workers.engines.jamo_alphabet import normalise
+from workers.engines.korean_recognition import KoreanLineRecognizer
+from workers.engines.line_crops import LineCrop, order_quad
+from workers.engines.model_store import install_models, model_folder, tessdata_folder
+from workers.engines.paddle_recognition import PaddleTextRecognizer
+from workers.engines.script_routing import ScriptRoutingRecognizer, has_hangul
+from workers.engines.tesseract_recognition import TesseractTextRecognizer
+
+THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
+MARGINS = (0.0, 0.1, 0.2)
+
+
+def widened(box: list[tuple[int, int]]) -> np.ndarray:
+    """An ink box grown by a fifth of its height on every side, as detector boxes are."""
+    quad = order_quad(np.array(box, dtype=np.float32))
+    grow = 0.2 * np.linalg.norm(quad[3] - quad[0])
+    centre = quad.mean(axis=0)
+    directions = quad - centre
+    return quad + grow * directions / np.linalg.norm(directions, axis=1, keepdims=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=12)
+    parser.add_argument("--seed", type=int, default=100)
+    parser.add_argument("--models", type=Path, default=Path("models"))
+    args = parser.parse_args()
+    models = args.models.resolve()
+    install_models(models)
+    ours = KoreanLineRecognizer(
+        model_folder(models, "text_recognition", "boda_korean_rec_v1", ("inference.onnx",))
+    )
+    route = ScriptRoutingRecognizer(
+        TesseractTextRecognizer(tessdata_folder(None)),
+        PaddleTextRecognizer(model_folder(models, "text_recognition", "PP-OCRv6_small_rec")),
+    )
+    rows: list[tuple[str, str, float, str, float]] = []
+    for profile in PROFILES:
+        for page in profile_set(profile, args.n, args.seed):
+            image = np.asarray(page.image.convert("RGB"))
+            truths = [line for line in page.lines if has_hangul(line.text)]
+            crops = [LineCrop.cut(image, widened(line.box)).image for line in truths]
+            for truth, mine, theirs in zip(
+                truths, ours.predict(crops), route.predict(crops), strict=True
+            ):
+                rows.append(
+                    (truth.text, mine.text, mine.confidence, theirs.text, theirs.confidence)
+                )
+    chars = sum(len(normalise(row[0])) for row in rows)
+    print(f"{len(rows)} Hangul lines, {chars} characters (seed {args.seed}, both profiles)")
+    print("model alone: CER "
+          f"{sum(character_errors(r[1], normalise(r[0])) for r in rows) / chars:.4f}; "
+          "Tesseract route alone: CER "
+          f"{sum(character_errors(r[3], normalise(r[0])) for r in rows) / chars:.4f}")  # fmt: skip
+    model_first = [
+        (truth, mine, mine_conf, theirs, theirs_conf)
+        for truth, mine, mine_conf, theirs, theirs_conf in rows
+    ]
+    tesseract_first = [
+        (truth, theirs, theirs_conf, mine, mine_conf)
+        for truth, mine, mine_conf, theirs, theirs_conf in rows
+    ]
+    for title, ordered in (
+        ("model first, Tesseract's route second", model_first),
+        ("Tesseract's route first, model second", tesseract_first),
+    ):
+        print(f"\n{title}")
+        print(f"{'threshold':>9} {'margin':>6} {'read twice':>10} {'replaced':>8} {'CER':>7}")
+        for threshold in THRESHOLDS:
+            for margin in MARGINS:
+                print(_combined(ordered, threshold, margin, chars))
+
+
+def _combined(
+    rows: list[tuple[str, str, float, str, float]], threshold: float, margin: float, chars: int
+) -> str:
+    """One row of the table: the first reader's line, unless it read it below `threshold` and
+    the second reads it surer by `margin`."""
+    errors = twice = replaced = 0
+    for truth, first, first_conf, second, second_conf in rows:
+        pick = first
+        if first_conf < threshold:
+            twice += 1
+            if second and second_conf > first_conf + margin:
+                pick, replaced = second, replaced + 1
+        errors += character_errors(pick, normalise(truth))
+    return f"{threshold:9.2f} {margin:6.2f} {twice:10d} {replaced:8d} {errors / chars:7.4f}"
+
+
+if __name__ == "__main__":
+    main()
