@@ -228,3 +228,20 @@ def test_sauvola_separates_text_from_uneven_shading() -> None:
     binary = sauvola(grey)
     assert (binary[strokes] == 0).all()
     assert (binary[~strokes] == 255).mean() > 0.95
+
+
+def test_thin_unsure_strokes_are_dropped_but_not_thin_sure_text() -> None:
+    from workers.engines.line_crops import LineCrop
+    from workers.engines.text_recognition import LineReading
+    from workers.pipelines.general import _stray
+    from workers.pipelines.orientation import ReadLine
+
+    def line(height: int, text: str, confidence: float) -> ReadLine:
+        crop = LineCrop(np.zeros((height, 200, 3), np.uint8), np.zeros((4, 2)), np.eye(3))
+        return ReadLine(crop, LineReading(text, confidence), 0)
+
+    body = [line(30, "합계 12,000원", 0.95) for _ in range(5)]
+    dashes, small_print = line(12, "고 고 고 고]", 0.51), line(12, "VAT 포함", 0.93)
+    unsure_body = line(30, "할인 금액", 0.4)
+    lines = [*body, dashes, small_print, unsure_body]
+    assert [_stray(x, lines) for x in lines] == [False] * 5 + [True, False, False]

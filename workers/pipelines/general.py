@@ -105,11 +105,26 @@ class GeneralReader:
             detections, slices = detect_in_slices(self.detector.predict, page)
             points, probed = [d.points for d in detections], {}
         read = read_lines(page, points, self.recognizer, probed)
-        kept = [line for line in read if line.reading.text]
+        kept = [line for line in read if line.reading.text and not _stray(line, read)]
         ordered = [kept[i] for i in order_of([line.crop.quad for line in kept])]
         lines = [_line(line, turns, image.size) for line in ordered]
         page_read = Page(width=image.width, height=image.height, rotation=90 * turns, lines=lines)
         return page_read, slices
+
+
+STRAY_HEIGHT = 0.6
+"""Lines under this share of the page's median line height..."""
+STRAY_CONFIDENCE = 0.6
+"""...read less surely than this are strokes, not text: dashed separators, rules, the edge of
+a barcode (on photographed receipts read as `--`, `mmmm`, `고 고 고 고]` at 0.17–0.55)."""
+
+
+def _stray(line: ReadLine, lines: list[ReadLine]) -> bool:
+    """Whether a line is a thin drawn stroke that a recogniser forced into text."""
+    if line.reading.confidence >= STRAY_CONFIDENCE:
+        return False
+    median = float(np.median([other.crop.image.shape[0] for other in lines]))
+    return line.crop.image.shape[0] < STRAY_HEIGHT * median
 
 
 def _line(line: ReadLine, turns: int, size: tuple[int, int]) -> Line:
