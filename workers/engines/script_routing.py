@@ -25,7 +25,7 @@ first, piece by piece (Tesseract's own segments, often parts of words), and
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -201,23 +201,30 @@ class SecondOpinionRecognizer:
     def predict(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
         """One reading per RGB line strip."""
         if self.model_first:
-            readings, second, unsure_below = (
+            return self._second_opinion(
                 self._model_route(crops),
-                self.route.predict,
-                UNSURE_MODEL,
+                lambda chosen: self.route.predict([crops[i] for i in chosen]),
             )
-        else:
-            readings, second, unsure_below = (
-                self.route.predict(crops),
-                self.korean.predict,
-                UNSURE_ROUTE,
-            )
+        # The model is cheap (a few ms a line): it reads every line, for its spacing too.
+        model = self.korean.predict(crops)
+        readings = [
+            _spaced_like(reading, other)
+            for reading, other in zip(self.route.predict(crops), model, strict=True)
+        ]
+        return self._second_opinion(readings, lambda chosen: [model[i] for i in chosen])
+
+    def _second_opinion(
+        self, readings: list[LineReading], second: Callable[[list[int]], list[LineReading]]
+    ) -> list[LineReading]:
+        """`readings`, with the second reader's (of the lines chosen by index) where the first
+        was unsure and it is surer."""
+        unsure_below = UNSURE_MODEL if self.model_first else UNSURE_ROUTE
         unsure = [
             i
             for i, reading in enumerate(readings)
             if reading.confidence < unsure_below and (has_hangul(reading.text) or not reading.text)
         ]
-        for index, other in zip(unsure, second([crops[i] for i in unsure]), strict=True):
+        for index, other in zip(unsure, second(unsure), strict=True):
             if other.text and other.confidence > readings[index].confidence:
                 readings[index] = other
         return readings
@@ -228,8 +235,21 @@ class SecondOpinionRecognizer:
         latin_lines = [i for i, reading in enumerate(readings) if not has_hangul(reading.text)]
         rereads = self.route.latin.predict([crops[i] for i in latin_lines])
         for index, latin in zip(latin_lines, rereads, strict=True):
-            readings[index] = _prefer_latin(readings[index], latin)
+            readings[index] = _spaced_like(_prefer_latin(readings[index], latin), readings[index])
         return readings
+
+
+def _spaced_like(reading: LineReading, model: LineReading) -> LineReading:
+    """The model's reading of a line without Hangul where it has the very same characters,
+    spaced differently.
+
+    PP-OCR drops the space between number groups (`2022-09-17 14:41` as `2022-09-1714:41`,
+    `TEL 051-…` as `TEL051-…`); the model keeps it, with word boxes. In Korean text the model's
+    spaces are less reliable than Tesseract's (`실시합니 다`), so those lines keep theirs.
+    """
+    text = reading.text
+    same = text != model.text and text.replace(" ", "") == model.text.replace(" ", "")
+    return model if same and not has_hangul(text) else reading
 
 
 def routing_units(pieces: list[Piece]) -> list[Piece]:
