@@ -7,7 +7,6 @@ batches of similar width; word boxes come from the time steps each character spa
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import cv2
 import numpy as np
 
 from workers.engines.jamo_alphabet import DecodedChar, JamoAlphabet
+from workers.engines.local_model import LocalModel
 from workers.engines.text_recognition import LineReading, Piece
 
 LINE_HEIGHT = 32
@@ -29,39 +29,27 @@ line far beyond its end leaves the backward LSTM reading a long blank before the
 the model never saw in training and which costs it letters."""
 
 
-class KoreanLineRecognizer:
+class KoreanLineRecognizer(LocalModel):
     """The ONNX line model in `<models>/text_recognition/<name>/inference.onnx`."""
 
     def __init__(self, model_dir: Path, threads: int = 0, device: str = "cpu") -> None:
-        self.model_dir = model_dir
-        self.threads = threads
-        self.device = device
+        super().__init__(model_dir, threads, device)
         self.alphabet = JamoAlphabet()
-        self._session: Any = None
-        self._lock = threading.Lock()
 
-    @property
-    def name(self) -> str:
-        """The model's folder name, e.g. boda_korean_rec."""
-        return self.model_dir.name
-
-    def load(self) -> None:
-        """Create the onnxruntime session once; CUDA first when `device` is gpu:N."""
+    def _create(self) -> Any:
+        """An onnxruntime session; CUDA first when `device` is gpu:N."""
         import onnxruntime
 
-        with self._lock:
-            if self._session is not None:
-                return
-            options = onnxruntime.SessionOptions()
-            if self.threads > 0:
-                options.intra_op_num_threads = self.threads
-            providers: list[Any] = ["CPUExecutionProvider"]
-            if self.device.startswith("gpu"):
-                device_id = int(self.device.partition(":")[2] or 0)
-                providers.insert(0, ("CUDAExecutionProvider", {"device_id": device_id}))
-            self._session = onnxruntime.InferenceSession(
-                str(self.model_dir / "inference.onnx"), options, providers=providers
-            )
+        options = onnxruntime.SessionOptions()
+        if self.threads > 0:
+            options.intra_op_num_threads = self.threads
+        providers: list[Any] = ["CPUExecutionProvider"]
+        if self.device.startswith("gpu"):
+            device_id = int(self.device.partition(":")[2] or 0)
+            providers.insert(0, ("CUDAExecutionProvider", {"device_id": device_id}))
+        return onnxruntime.InferenceSession(
+            str(self.model_dir / "inference.onnx"), options, providers=providers
+        )
 
     def predict(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
         """One reading per RGB line strip, with word boxes in the strip's pixels."""
@@ -87,7 +75,7 @@ class KoreanLineRecognizer:
         )
         lines = (batch.astype(np.float32) / 127.5 - 1.0)[:, None]
         with self._lock:
-            (probabilities,) = self._session.run(None, {"lines": lines})
+            (probabilities,) = self._model.run(None, {"lines": lines})
         return np.asarray(probabilities)
 
     def _reading(

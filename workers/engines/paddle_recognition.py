@@ -19,7 +19,7 @@ from workers.engines.text_recognition import LineReading
 class PaddleTextRecognizer(PaddlePredictor):
     """PP-OCR line recogniser from a local model folder (`.../text_recognition/<name>`)."""
 
-    def _create(self, args: dict[str, Any]) -> Any:
+    def _predictor(self, args: dict[str, Any]) -> Any:
         from paddleocr import TextRecognition
 
         return TextRecognition(**args)

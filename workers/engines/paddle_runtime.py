@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-import threading
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from pathlib import Path
 from typing import Any
+
+from workers.engines.local_model import LocalModel
 
 CACHE_ENV = "PADDLE_PDX_CACHE_HOME"
 
@@ -60,30 +61,13 @@ def predictor_args(model_dir: Path, threads: int, device: str) -> dict[str, Any]
     return args
 
 
-class PaddlePredictor(ABC):
-    """A PaddleOCR predictor of one local model folder (`<models>/<task>/<name>`), loaded once."""
+class PaddlePredictor(LocalModel):
+    """A PaddleOCR predictor of one local model folder, on onnxruntime."""
 
-    def __init__(self, model_dir: Path, threads: int = 0, device: str = "cpu") -> None:
-        self.model_dir = model_dir
-        self.threads = threads
-        self.device = device
-        self._model: Any = None
-        self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        """The model name, e.g. PP-OCRv6_tiny_det."""
-        return self.model_dir.name
-
-    def load(self) -> None:
-        """Load the ONNX model once; later calls do nothing."""
-        with self._lock:
-            if self._model is None:
-                prepare_environment(self.model_dir.parent.parent)
-                self._model = self._create(
-                    predictor_args(self.model_dir, self.threads, self.device)
-                )
+    def _create(self) -> Any:
+        prepare_environment(self.model_dir.parent.parent)
+        return self._predictor(predictor_args(self.model_dir, self.threads, self.device))
 
     @abstractmethod
-    def _create(self, args: dict[str, Any]) -> Any:
+    def _predictor(self, args: dict[str, Any]) -> Any:
         """Build the PaddleOCR predictor (import paddleocr here: it needs the environment)."""

@@ -52,7 +52,7 @@ class TextDetector(PaddlePredictor):
         super().__init__(model_dir, threads, device)
         self.max_pixels = max_pixels
 
-    def _create(self, args: dict[str, Any]) -> Any:
+    def _predictor(self, args: dict[str, Any]) -> Any:
         from paddleocr import TextDetection
 
         return TextDetection(limit_type="max", **args)
