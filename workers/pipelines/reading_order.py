@@ -42,9 +42,20 @@ def order_of(boxes: Sequence[np.ndarray]) -> list[int]:
 
 
 def _skew(boxes: Sequence[np.ndarray]) -> float:
-    """The median slope angle of the lines' top edges (radians; 0 for level text)."""
-    angles = [np.arctan2(box[1][1] - box[0][1], box[1][0] - box[0][0]) for box in boxes]
-    return float(np.median(angles)) if angles else 0.0
+    """The slope angle of the lines' top edges (radians; 0 for level text), the median
+    weighted by the lines' lengths.
+
+    Short boxes say little: the detector draws a lone digit's box level however the page is
+    turned, and on a photographed receipt the quantity column's `1`s outnumber the lines
+    (measured: -2.4° from the plain median on a receipt photographed at -4.4°, -4.4° weighted).
+    """
+    if not boxes:
+        return 0.0
+    angles = np.array([np.arctan2(b[1][1] - b[0][1], b[1][0] - b[0][0]) for b in boxes])
+    lengths = np.array([np.hypot(b[1][0] - b[0][0], b[1][1] - b[0][1]) for b in boxes])
+    order = np.argsort(angles)
+    cumulative = np.cumsum(lengths[order])
+    return float(angles[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
 
 def _span(box: np.ndarray, angle: float) -> Span:
