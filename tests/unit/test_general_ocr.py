@@ -233,7 +233,7 @@ def test_sauvola_separates_text_from_uneven_shading() -> None:
 def test_thin_unsure_strokes_are_dropped_but_not_thin_sure_text() -> None:
     from workers.engines.line_crops import LineCrop
     from workers.engines.text_recognition import LineReading
-    from workers.pipelines.general import _stray
+    from workers.pipelines.general import _without_strokes
     from workers.pipelines.orientation import ReadLine
 
     def line(height: int, text: str, confidence: float) -> ReadLine:
@@ -244,4 +244,4 @@ def test_thin_unsure_strokes_are_dropped_but_not_thin_sure_text() -> None:
     dashes, small_print = line(12, "고 고 고 고]", 0.51), line(12, "VAT 포함", 0.93)
     unsure_body = line(30, "할인 금액", 0.4)
     lines = [*body, dashes, small_print, unsure_body]
-    assert [_stray(x, lines) for x in lines] == [False] * 5 + [True, False, False]
+    assert _without_strokes(lines) == [*body, small_print, unsure_body]

@@ -105,7 +105,7 @@ class GeneralReader:
             detections, slices = detect_in_slices(self.detector.predict, page)
             points, probed = [d.points for d in detections], {}
         read = read_lines(page, points, self.recognizer, probed)
-        kept = [line for line in read if line.reading.text and not _stray(line, read)]
+        kept = _without_strokes([line for line in read if line.reading.text])
         ordered = [kept[i] for i in order_of([line.crop.quad for line in kept])]
         lines = [_line(line, turns, image.size) for line in ordered]
         page_read = Page(width=image.width, height=image.height, rotation=90 * turns, lines=lines)
@@ -119,12 +119,16 @@ STRAY_CONFIDENCE = 0.6
 a barcode (on photographed receipts read as `--`, `mmmm`, `고 고 고 고]` at 0.17–0.55)."""
 
 
-def _stray(line: ReadLine, lines: list[ReadLine]) -> bool:
-    """Whether a line is a thin drawn stroke that a recogniser forced into text."""
-    if line.reading.confidence >= STRAY_CONFIDENCE:
-        return False
-    median = float(np.median([other.crop.image.shape[0] for other in lines]))
-    return line.crop.image.shape[0] < STRAY_HEIGHT * median
+def _without_strokes(lines: list[ReadLine]) -> list[ReadLine]:
+    """The lines less the thin drawn strokes a recogniser forced into text."""
+    if not lines:
+        return lines
+    thin = STRAY_HEIGHT * float(np.median([line.crop.image.shape[0] for line in lines]))
+    return [
+        line
+        for line in lines
+        if line.reading.confidence >= STRAY_CONFIDENCE or line.crop.image.shape[0] >= thin
+    ]
 
 
 def _line(line: ReadLine, turns: int, size: tuple[int, int]) -> Line:
