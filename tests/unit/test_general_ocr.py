@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +17,10 @@ from synth.documents import PageStyle, SyntheticPage, print_rows
 from synth.scores import best_match, character_errors, score_page
 from synth.sets import clean_set
 from workers.engines.model_store import install_models, model_name_of, tessdata_folder
+from workers.engines.script_routing import SecondOpinionRecognizer, has_hangul
 from workers.engines.tesseract_recognition import sauvola
 from workers.engines.text_detection import MAX_PIXELS, detection_side_limit
+from workers.engines.text_recognition import LineReading
 from workers.pipelines.general import GeneralReader
 
 pytestmark = pytest.mark.slow
@@ -153,6 +156,28 @@ def test_korean_words_carry_boxes_within_their_line(
         assert left <= centre[0] <= right and top <= centre[1] <= bottom
     starts = [word.box[0][0] for word in line.words]
     assert starts == sorted(starts)
+
+
+def test_tesseract_reads_only_the_lines_the_model_sees_hangul_in(
+    models_dir: Path, notice: SyntheticPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paired = GeneralReader.load(ModelSettings(dir=models_dir))
+    assert isinstance(paired.recognizer, SecondOpinionRecognizer)
+    tesseract = paired.recognizer.route.hangul
+    read: list[str] = []
+    real_predict = tesseract.predict
+
+    def recording(crops: Sequence[np.ndarray], retry: bool = True) -> list[LineReading]:
+        readings = real_predict(crops, retry)
+        read.extend(reading.text for reading in readings)
+        return readings
+
+    monkeypatch.setattr(tesseract, "predict", recording)
+    result = paired.read([notice.image])
+    korean = [line.text for line in notice.lines if has_hangul(line.text)]
+    assert len(korean) < len(notice.lines)  # the invoice number and the amount have none
+    assert len(read) == len(korean), read
+    assert result.text.count("Invoice No. 2024-0153") == 1
 
 
 def test_the_model_can_read_first(models_dir: Path, notice: SyntheticPage) -> None:

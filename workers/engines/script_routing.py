@@ -2,10 +2,10 @@
 them best.
 
 `SecondOpinionRecognizer` (the default) pairs Boda's own Korean model, which reads Hangul,
-Latin and digits in one pass, with Tesseract's route: one reads every line, the other only the
-lines the first read unsurely, and the surer reading is kept (`BODA_MODELS__HANGUL_FIRST`
-says which reads first). Where the model reads first, a line in which it saw no Hangul is read
-again by PP-OCR, whose Latin and digits are better.
+Latin and digits in one pass, with Tesseract's route. The model reads every line first (a few
+ms each): a line in which it sees no Hangul is read again by PP-OCR, whose Latin and digits are
+better, and Tesseract never sees it. Of the Korean lines, one reader (`BODA_MODELS__HANGUL_FIRST`)
+reads them all, the other only those the first read unsurely, and the surer reading is kept.
 
 `ScriptRoutingRecognizer` (alone without the model: `BODA_MODELS__KOREAN_RECOGNITION=""`) is
 Tesseract's route:
@@ -164,12 +164,13 @@ class ScriptRoutingRecognizer:
 
 
 class SecondOpinionRecognizer:
-    """Boda's Korean model and Tesseract's route, one reading every line, the other the lines
-    the first read unsurely; the second reading wins where it is surer.
+    """Boda's Korean model and Tesseract's route, one reading every Korean line, the other the
+    lines the first read unsurely; the second reading wins where it is surer.
 
-    With the model first, PP-OCR reads again the lines in which the model saw no Hangul (as in
-    Tesseract's route). Orientation glances with Tesseract either way (see orientation: its
-    confidence on upside-down Hangul is what the thresholds there were measured on).
+    Which lines are Korean is the model's call: it reads every line first, and a line in which
+    it sees no Hangul is PP-OCR's (as in Tesseract's route). Orientation glances with Tesseract
+    either way (see orientation: its confidence on upside-down Hangul is what the thresholds
+    there were measured on).
     """
 
     def __init__(
@@ -199,30 +200,42 @@ class SecondOpinionRecognizer:
         return self.route.glance(crops)
 
     def predict(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
-        """One reading per RGB line strip."""
+        """One reading per RGB line strip.
+
+        The model reads every line first either way (a few ms a line): a line in which it
+        sees no Hangul is PP-OCR's alone, so Tesseract reads only the Korean lines.
+        """
+        model = self._model_route(crops)
+        korean = [
+            i for i, reading in enumerate(model) if has_hangul(reading.text) or not reading.text
+        ]
         if self.model_first:
             return self._second_opinion(
-                self._model_route(crops),
+                model,
+                korean,
                 lambda chosen: self.route.predict([crops[i] for i in chosen]),
             )
-        # The model is cheap (a few ms a line): it reads every line, for its spacing too.
-        model = self.korean.predict(crops)
-        readings = [
-            _spaced_like(reading, other)
-            for reading, other in zip(self.route.predict(crops), model, strict=True)
-        ]
-        return self._second_opinion(readings, lambda chosen: [model[i] for i in chosen])
+        readings = list(model)
+        routed = self.route.predict([crops[i] for i in korean])
+        for index, reading in zip(korean, routed, strict=True):
+            readings[index] = _spaced_like(reading, model[index])
+        return self._second_opinion(readings, korean, lambda chosen: [model[i] for i in chosen])
 
     def _second_opinion(
-        self, readings: list[LineReading], second: Callable[[list[int]], list[LineReading]]
+        self,
+        readings: list[LineReading],
+        korean: list[int],
+        second: Callable[[list[int]], list[LineReading]],
     ) -> list[LineReading]:
         """`readings`, with the second reader's (of the lines chosen by index) where the first
-        was unsure and it is surer."""
+        was unsure and it is surer; only `korean` lines (the model saw Hangul or nothing) are
+        read twice."""
         unsure_below = UNSURE_MODEL if self.model_first else UNSURE_ROUTE
         unsure = [
             i
-            for i, reading in enumerate(readings)
-            if reading.confidence < unsure_below and (has_hangul(reading.text) or not reading.text)
+            for i in korean
+            if readings[i].confidence < unsure_below
+            and (has_hangul(readings[i].text) or not readings[i].text)
         ]
         for index, other in zip(unsure, second(unsure), strict=True):
             if other.text and other.confidence > readings[index].confidence:
