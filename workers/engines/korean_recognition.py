@@ -9,47 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
 
 from workers.engines.jamo_alphabet import DecodedChar, JamoAlphabet
-from workers.engines.local_model import LocalModel
+from workers.engines.local_model import OnnxModel, batches_by_width
 from workers.engines.text_recognition import LineReading, Piece
 
 LINE_HEIGHT = 32
 STRIDE = 4
 """Pixels of the scaled strip per output time step."""
-BATCH_PIXELS = 32 * 32 * 2048
-"""Most input pixels per inference call: a batch of wide lines is cut short."""
+BATCH_COLUMNS = 32 * 2048
+"""Most strip columns per inference call (padding included): a batch of wide lines is cut
+short."""
 BATCH_SPREAD = 1.25
 """A batch's widest line at most this much wider (+ STRIDE) than its narrowest: padding a short
 line far beyond its end leaves the backward LSTM reading a long blank before the text, which
 the model never saw in training and which costs it letters."""
 
 
-class KoreanLineRecognizer(LocalModel):
+class KoreanLineRecognizer(OnnxModel):
     """The ONNX line model in `<models>/text_recognition/<name>/inference.onnx`."""
 
     def __init__(self, model_dir: Path, threads: int = 0, device: str = "cpu") -> None:
         super().__init__(model_dir, threads, device)
         self.alphabet = JamoAlphabet()
-
-    def _create(self) -> Any:
-        """An onnxruntime session; CUDA first when `device` is gpu:N."""
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        if self.threads > 0:
-            options.intra_op_num_threads = self.threads
-        providers: list[Any] = ["CPUExecutionProvider"]
-        if self.device.startswith("gpu"):
-            device_id = int(self.device.partition(":")[2] or 0)
-            providers.insert(0, ("CUDAExecutionProvider", {"device_id": device_id}))
-        return onnxruntime.InferenceSession(
-            str(self.model_dir / "inference.onnx"), options, providers=providers
-        )
 
     def predict(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
         """One reading per RGB line strip, with word boxes in the strip's pixels."""
@@ -58,7 +43,8 @@ class KoreanLineRecognizer(LocalModel):
         self.load()
         strips = [_scaled(crop) for crop in crops]
         readings: list[LineReading | None] = [None] * len(crops)
-        for batch in _batches([strip.shape[1] for strip in strips]):
+        widths = [strip.shape[1] for strip in strips]
+        for batch in batches_by_width(widths, BATCH_SPREAD, STRIDE, BATCH_COLUMNS):
             probabilities = self._run([strips[i] for i in batch])
             for row, index in zip(probabilities, batch, strict=True):
                 # The whole row, padding included: the model was trained on padded batches
@@ -73,10 +59,7 @@ class KoreanLineRecognizer(LocalModel):
         batch = np.stack(
             [np.pad(s, ((0, 0), (0, width - s.shape[1])), mode="edge") for s in strips]
         )
-        lines = (batch.astype(np.float32) / 127.5 - 1.0)[:, None]
-        with self._lock:
-            (probabilities,) = self._model.run(None, {"lines": lines})
-        return np.asarray(probabilities)
+        return self._infer("lines", (batch.astype(np.float32) / 127.5 - 1.0)[:, None])
 
     def _reading(
         self, chars: list[DecodedChar], scale: float, size: tuple[int, int]
@@ -101,23 +84,6 @@ def _scaled(crop: np.ndarray) -> np.ndarray:
     new_width = max(8, round(width * LINE_HEIGHT / max(height, 1)))
     interpolation = cv2.INTER_AREA if height > LINE_HEIGHT else cv2.INTER_LINEAR
     return cv2.resize(grey, (new_width, LINE_HEIGHT), interpolation=interpolation)
-
-
-def _batches(widths: list[int]) -> list[list[int]]:
-    """Indexes grouped by similar width, each group within BATCH_PIXELS once padded."""
-    order = sorted(range(len(widths)), key=widths.__getitem__)
-    batches: list[list[int]] = []
-    for index in order:
-        width = widths[index]
-        if (
-            batches
-            and width <= widths[batches[-1][0]] * BATCH_SPREAD + STRIDE
-            and (len(batches[-1]) + 1) * width * LINE_HEIGHT <= BATCH_PIXELS
-        ):
-            batches[-1].append(index)
-        else:
-            batches.append([index])
-    return batches
 
 
 def _split_words(chars: list[DecodedChar]) -> list[list[DecodedChar]]:

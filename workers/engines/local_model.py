@@ -7,6 +7,8 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 
 class LocalModel(ABC):
     """The model in `<models>/<task>/<name>`; `threads` = 0 leaves onnxruntime's default,
@@ -33,3 +35,48 @@ class LocalModel(ABC):
     @abstractmethod
     def _create(self) -> Any:
         """Build the loaded model."""
+
+
+class OnnxModel(LocalModel):
+    """A model run directly on onnxruntime from `<folder>/inference.onnx`."""
+
+    def _create(self) -> Any:
+        """An onnxruntime session; CUDA first when `device` is gpu:N."""
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        if self.threads > 0:
+            options.intra_op_num_threads = self.threads
+        providers: list[Any] = ["CPUExecutionProvider"]
+        if self.device.startswith("gpu"):
+            device_id = int(self.device.partition(":")[2] or 0)
+            providers.insert(0, ("CUDAExecutionProvider", {"device_id": device_id}))
+        return onnxruntime.InferenceSession(
+            str(self.model_dir / "inference.onnx"), options, providers=providers
+        )
+
+    def _infer(self, name: str, batch: np.ndarray) -> np.ndarray:
+        """The model's first output for one input batch."""
+        with self._lock:
+            return np.asarray(self._model.run(None, {name: batch})[0])
+
+
+def batches_by_width(widths: list[int], spread: float, slack: int, pixels: int) -> list[list[int]]:
+    """Indexes of line strips grouped by similar width, for padding to one batch.
+
+    A batch's widest strip is at most `spread` times (+ `slack` px) its narrowest, and the
+    batch at most `pixels` columns wide in all once padded.
+    """
+    order = sorted(range(len(widths)), key=widths.__getitem__)
+    batches: list[list[int]] = []
+    for index in order:
+        width = widths[index]
+        if (
+            batches
+            and width <= widths[batches[-1][0]] * spread + slack
+            and (len(batches[-1]) + 1) * width <= pixels
+        ):
+            batches[-1].append(index)
+        else:
+            batches.append([index])
+    return batches
