@@ -16,7 +16,6 @@ the characters kept as the confidence.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -78,6 +77,6 @@ class PaddleTextRecognizer(OnnxModel):
 def _scaled(crop: np.ndarray) -> np.ndarray:
     """The strip as the model takes it: BGR, HEIGHT px high, channels first, in [-1, 1]."""
     height, width = crop.shape[:2]
-    new_width = min(max(1, math.ceil(HEIGHT * width / max(height, 1))), MAX_WIDTH)
+    new_width = min(max(1, int(HEIGHT * width / max(height, 1))), MAX_WIDTH)
     scaled = cv2.resize(np.ascontiguousarray(crop[:, :, ::-1]), (new_width, HEIGHT))
     return scaled.transpose(2, 0, 1).astype(np.float32) / 127.5 - 1.0

@@ -9,8 +9,11 @@ confidence; script_routing hands those to PP-OCR.
 
 from __future__ import annotations
 
+import os
+import queue
 import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -42,12 +45,19 @@ class _Strip:
 
 
 class TesseractTextRecognizer:
-    """Tesseract line recogniser; one API handle per process, used under a lock."""
+    """Tesseract line recogniser reading up to `threads` lines at once (0: one per core).
 
-    def __init__(self, tessdata: Path, language: str = "kor") -> None:
+    Tesseract lets go of Python's lock while it recognises, so lines read on several threads
+    really run in parallel; each thread borrows one of `threads` API handles (a handle serves
+    one line at a time).
+    """
+
+    def __init__(self, tessdata: Path, language: str = "kor", threads: int = 0) -> None:
         self.tessdata = tessdata
         self.language = language
-        self._api: Any = None
+        self.threads = threads or os.cpu_count() or 1
+        self._apis: queue.SimpleQueue[Any] | None = None
+        self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
     @property
@@ -59,24 +69,24 @@ class TesseractTextRecognizer:
         return f"tesseract-{version}-{self.language}"
 
     def load(self) -> None:
-        """Initialise Tesseract with the language once; later calls do nothing."""
+        """Initialise the API handles with the language once; later calls do nothing."""
         import tesserocr
 
         with self._lock:
-            if self._api is None:
-                self._api = tesserocr.PyTessBaseAPI(
-                    path=str(self.tessdata),
-                    lang=self.language,
-                    psm=tesserocr.PSM.SINGLE_LINE,
-                    oem=tesserocr.OEM.LSTM_ONLY,
+            if self._apis is not None:
+                return
+            apis: queue.SimpleQueue[Any] = queue.SimpleQueue()
+            for _ in range(self.threads):
+                apis.put(
+                    tesserocr.PyTessBaseAPI(
+                        path=str(self.tessdata),
+                        lang=self.language,
+                        psm=tesserocr.PSM.SINGLE_LINE,
+                        oem=tesserocr.OEM.LSTM_ONLY,
+                    )
                 )
-
-    def close(self) -> None:
-        """Release Tesseract's memory."""
-        with self._lock:
-            if self._api is not None:
-                self._api.End()
-                self._api = None
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="tesseract")
+            self._apis = apis
 
     def predict(self, crops: Sequence[np.ndarray], retry: bool = True) -> list[LineReading]:
         """Read RGB line strips; words carry boxes in each strip's pixels.
@@ -84,7 +94,10 @@ class TesseractTextRecognizer:
         `retry=False` reads each strip once, without the binarised second try: a quick look.
         """
         self.load()
-        return [self._read_line(crop, retry) for crop in crops]
+        assert self._pool is not None
+        if len(crops) < 2 or self.threads == 1:
+            return [self._read_line(crop, retry) for crop in crops]
+        return list(self._pool.map(lambda crop: self._read_line(crop, retry), crops))
 
     def _read_line(self, crop: np.ndarray, retry: bool) -> LineReading:
         strip = _normalise(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY))
@@ -97,10 +110,14 @@ class TesseractTextRecognizer:
         return second if second.confidence > reading.confidence else reading
 
     def _recognise(self, strip: _Strip) -> LineReading:
-        with self._lock:
-            self._api.SetImage(Image.fromarray(strip.image))
-            self._api.Recognize()
-            pieces = list(_pieces(self._api.GetIterator()))
+        assert self._apis is not None
+        api = self._apis.get()
+        try:
+            api.SetImage(Image.fromarray(strip.image))
+            api.Recognize()
+            pieces = list(_pieces(api.GetIterator()))
+        finally:
+            self._apis.put(api)
         ink = ink_columns(strip.image)
         pieces = [replace(p, box=strip.to_crop(_snap(p.box, ink))) for p in pieces]
         return LineReading.from_pieces(pieces, self.name)

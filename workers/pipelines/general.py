@@ -56,7 +56,9 @@ class GeneralReader:
         models_dir = settings.dir or Path("models").resolve()
         detection = model_folder(models_dir, "text_detection", settings.text_detection)
         recognition = model_folder(models_dir, "text_recognition", settings.text_recognition)
-        hangul = TesseractTextRecognizer(tessdata_folder(settings.tessdata_dir))
+        hangul = TesseractTextRecognizer(
+            tessdata_folder(settings.tessdata_dir), threads=settings.intra_op_threads
+        )
         latin = PaddleTextRecognizer(recognition, settings.intra_op_threads, settings.device)
         routing = ScriptRoutingRecognizer(hangul, latin)
         recognizer: SecondOpinionRecognizer | ScriptRoutingRecognizer = routing
