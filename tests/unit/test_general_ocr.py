@@ -180,6 +180,36 @@ def test_tesseract_reads_only_the_lines_the_model_sees_hangul_in(
     assert result.text.count("Invoice No. 2024-0153") == 1
 
 
+def test_a_number_the_model_read_alike_is_not_read_again_by_pp_ocr(
+    models_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paired = GeneralReader.load(ModelSettings(dir=models_dir))
+    assert isinstance(paired.recognizer, SecondOpinionRecognizer)
+    route = paired.recognizer.route
+    style = PageStyle(font="NanumGothic.ttf", size=30, width=700, margin=20)
+    line = print_rows("", [["전화 02-1234-5678"]], style)
+    page = np.asarray(line.image.convert("RGB"))
+    (x0, y0), _, (x1, y1), _ = line.lines[-1].box
+    crop = page[max(y0 - 8, 0) : y1 + 8, max(x0 - 8, 0) : x1 + 8]
+    asked: list[int] = []
+    real_predict = route.latin.predict
+
+    def recording(crops: Sequence[np.ndarray]) -> list[LineReading]:
+        asked.append(len(crops))
+        return real_predict(crops)
+
+    monkeypatch.setattr(route.latin, "predict", recording)
+    (alone,) = route.predict([crop])
+    assert alone.text == "전화 02-1234-5678" and sum(asked) == 1  # the number, read again
+    asked.clear()
+    (confirmed,) = route.predict([crop], ["전화 02-1234-5678"])
+    assert confirmed.text == alone.text and sum(asked) == 0
+    for other in ("전화 02-1234-56789", "전화 02-1234-5679"):
+        asked.clear()
+        route.predict([crop], [other])
+        assert sum(asked) == 1, other
+
+
 def test_the_model_can_read_first(models_dir: Path, notice: SyntheticPage) -> None:
     # Faster (every line read in one model pass), a little less exact on clean pages.
     model_first = GeneralReader.load(ModelSettings(dir=models_dir, hangul_first="model"))

@@ -19,7 +19,10 @@ first, piece by piece (Tesseract's own segments, often parts of words), and
 - in a line with Hangul, each run of doubtful pieces (no Hangul, or low confidence: Latin
   shows up that way) is cut out and read by PP-OCR, whose reading replaces the run only if it
   is clean: confident and free of Hangul and Chinese characters. A number joined to a Korean
-  word (`25개`) may only have its punctuation corrected.
+  word (`25개`) may only have its punctuation corrected. Paired with the model, a run without
+  Hangul that the model read the very same way stands as read: two readers that agree on a
+  number are rarely both wrong (PP-OCR, the slowest reader per character, was asked 56 % less
+  on clean pages and 41 % less on photographs, with CER a little lower).
 """
 
 from __future__ import annotations
@@ -109,8 +112,14 @@ class ScriptRoutingRecognizer:
         strip holds Hangul the right way up (upside down it reads at ~0.2 confidence)."""
         return self.hangul.predict(crops, retry=False)
 
-    def predict(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
-        """One reading per RGB line strip."""
+    def predict(
+        self, crops: Sequence[np.ndarray], others: Sequence[str] | None = None
+    ) -> list[LineReading]:
+        """One reading per RGB line strip.
+
+        `others` (another reader's text of each line) confirm Tesseract: a doubtful run
+        without Hangul that it read the very same way is kept without asking PP-OCR.
+        """
         readings = self.hangul.predict(crops)
         korean = self._korean_lines(crops, readings)
         latin_lines = [i for i in range(len(readings)) if i not in korean]
@@ -118,7 +127,12 @@ class ScriptRoutingRecognizer:
         for index, latin in zip(latin_lines, rereads, strict=True):
             readings[index] = _prefer_latin(readings[index], latin)
         units = {i: routing_units(readings[i].pieces) for i in sorted(korean)}
-        runs = [run for i, line_units in units.items() for run in _runs(i, line_units)]
+        runs = [
+            run
+            for i, line_units in units.items()
+            for run in _runs(i, line_units)
+            if others is None or not _confirmed(line_units[run.start : run.stop], others[i])
+        ]
         self._replace_runs(crops, units, runs)
         for i, line_units in units.items():
             readings[i] = LineReading.from_pieces(line_units, readings[i].recognizer)
@@ -216,7 +230,7 @@ class SecondOpinionRecognizer:
                 lambda chosen: self.route.predict([crops[i] for i in chosen]),
             )
         readings = list(model)
-        routed = self.route.predict([crops[i] for i in korean])
+        routed = self.route.predict([crops[i] for i in korean], [model[i].text for i in korean])
         for index, reading in zip(korean, routed, strict=True):
             readings[index] = _spaced_like(reading, model[index])
         return self._second_opinion(readings, korean, lambda chosen: [model[i] for i in chosen])
@@ -303,6 +317,16 @@ def _replaces(run: _Run, pieces: list[Piece], reread: LineReading) -> bool:
         return True
     letters = sum(char.isascii() and char.isalpha() for char in reread.text)
     return reread.confidence >= SURE_LATIN and letters >= 2
+
+
+def _confirmed(pieces: list[Piece], other: str) -> bool:
+    """Whether another reader read these pieces (two characters or more, no Hangul) the same,
+    spaces aside, and not as part of a longer number or word."""
+    text = "".join(piece.text for piece in pieces)
+    if len(text) < 2 or has_hangul(text):
+        return False
+    alone = rf"(?<![0-9A-Za-z]){re.escape(text)}(?![0-9A-Za-z])"
+    return re.search(alone, other.replace(" ", "")) is not None
 
 
 def _digits(text: str) -> str:
