@@ -29,6 +29,7 @@ from workers.engines.model_store import install_models
 from workers.engines.text_detection import Detection
 from workers.pipelines.general import GeneralReader
 from workers.pipelines.slicing import MAX_ASPECT, OVERLAP, Slice, merge_slices, plan_slices
+from workers.pipelines.turns import line_turns
 
 LIMITS = LimitSettings()
 CER_BOUND = 0.01
@@ -138,6 +139,19 @@ def test_an_upside_down_line_on_an_upright_page_is_read_the_right_way_up(
     others = "\n".join(other.text for other in read.lines if other is not read.lines[index])
     truth = "\n".join(other.text for other in page.lines if other is not line)
     assert character_errors(others, truth) <= CER_BOUND * len(truth)
+
+
+def sized(width: float, height: float) -> np.ndarray:
+    return np.array([(0, 0), (width, 0), (width, height), (0, height)], dtype=np.float32)
+
+
+def test_a_line_is_turned_across_its_page_only_when_long_enough_to_show_its_direction() -> None:
+    # A lone `1` (a receipt's quantity) as the detector boxes it on a photographed receipt:
+    # higher than wide, yet upright like its page.
+    assert [line_turns(sized(13, 21), 0), line_turns(sized(17, 26), 0)] == [0, 0]
+    assert line_turns(sized(24, 60), 0) == 1  # two syllables stacked: a label printed sideways
+    assert line_turns(sized(60, 24), 1) == 2  # the same label on a page turned a quarter
+    assert line_turns(sized(300, 30), 0) == 0
 
 
 def stacked(pages: list[SyntheticPage], size: tuple[int, int], top: int) -> SyntheticPage:

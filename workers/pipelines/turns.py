@@ -14,6 +14,10 @@ import numpy as np
 AXIS_ASPECT = 1.5
 """A box this many times longer than high shows the direction of its text; squarer ones
 (a lone syllable) do not."""
+ACROSS_ASPECT = 2.0
+"""A line is taken as printed across the page's text only from this aspect on (two characters
+or more): a lone narrow character, like the quantity `1` on a receipt, is boxed about 1.5
+times higher than wide and is read the way the page runs."""
 
 
 def turn_upright(page: np.ndarray, turns: int) -> np.ndarray:
@@ -62,7 +66,7 @@ def line_turns(quad: np.ndarray, turns: int) -> int:
     more; the doubtful-line check corrects that guess when it reads badly.
     """
     axis = text_axis(quad)
-    if axis is None or axis == turns % 2:
+    if axis is None or axis == turns % 2 or line_length(quad) < ACROSS_ASPECT:
         return turns
     return (turns + 1) % 4
 
