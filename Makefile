@@ -61,6 +61,7 @@ bench: install
 eval: install fonts
 	$(PY) -m bench.eval_lines
 	$(PY) -m bench.eval_general --hangul all
+	$(PY) -m bench.eval_orientation
 
 # Trains the Korean line recogniser in two stages (each resumes its own last.pt if there is
 # one): short lines from scratch, then page-wide and tightly cut lines from the first stage's
