@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import random
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from shared.config import ModelSettings
 from shared.errors import ModelUnavailableError
 from shared.schemas.results import GeneralResult, Line
 from synth.documents import PageStyle, SyntheticPage, print_rows
+from synth.fonts import font_path
 from synth.scores import best_match, character_errors, score_page
 from synth.sets import clean_set
+from synth.slides import render_slide
+from workers.engines.line_crops import without_bullet
 from workers.engines.model_store import install_models, model_name_of, tessdata_folder
 from workers.engines.script_routing import SecondOpinionRecognizer, has_hangul
 from workers.engines.tesseract_recognition import sauvola
@@ -300,3 +304,32 @@ def test_thin_unsure_strokes_are_dropped_but_not_thin_sure_text() -> None:
     unsure_body = line(30, "할인 금액", 0.4)
     lines = [*body, dashes, small_print, unsure_body]
     assert _without_strokes(lines) == [*body, small_print, unsure_body]
+
+
+def _strip(text: str, bullet: bool) -> np.ndarray:
+    """`text` in NanumGothic on a white strip, after a drawn square bullet when `bullet`."""
+    image = Image.new("RGB", (700, 60), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(font_path("NanumGothic.ttf")), 32)
+    if bullet:
+        draw.rectangle((14, 25, 24, 35), fill=(30, 60, 120))
+    draw.text((60, 12), text, font=font, fill="black")
+    return np.asarray(image)
+
+
+def test_a_drawn_bullet_is_painted_out_but_a_printed_mark_is_not() -> None:
+    cleaned = without_bullet(_strip("일정: 2025-06-07", bullet=True))
+    assert cleaned[20:40, 10:30].min() > 200  # the square is gone
+    assert np.array_equal(cleaned[:, 55:], _strip("일정: 2025-06-07", bullet=True)[:, 55:])
+    for text in ("※ 문의: 02-1234-5678", "- 아 래 -", "· 부가세 포함", "1. 개요"):
+        strip = _strip(text, bullet=False)
+        assert np.array_equal(without_bullet(strip), strip), text
+
+
+def test_slides_are_read_without_their_bullets(reader: GeneralReader) -> None:
+    slides = [render_slide(random.Random(f"bullets-{k}")) for k in range(2)]
+    for slide in slides:
+        result = reader.read([slide.image]).pages[0]
+        read = [line.text for line in result.lines]
+        assert character_errors("\n".join(read), slide.text) <= 0.02 * len(slide.text), read
+        assert not any(text[:1] in '•■▪●·ㆍ;"『ㅁㅎ°–' for text in read), read

@@ -14,12 +14,15 @@ import cv2
 import numpy as np
 
 from workers.engines.jamo_alphabet import DecodedChar, JamoAlphabet
+from workers.engines.line_crops import ink_columns
 from workers.engines.local_model import OnnxModel, batches_by_width
 from workers.engines.text_recognition import LineReading, Piece
 
 LINE_HEIGHT = 32
 STRIDE = 4
 """Pixels of the scaled strip per output time step."""
+MARGIN = 0.35
+"""Blank kept beside a line's ink, in line heights (training lines had up to half a font size)."""
 BATCH_COLUMNS = 32 * 2048
 """Most strip columns per inference call (padding included): a batch of wide lines is cut
 short."""
@@ -41,7 +44,10 @@ class KoreanLineRecognizer(OnnxModel):
         if not crops:
             return []
         self.load()
-        strips = [_scaled(crop) for crop in crops]
+        trimmed = [_trimmed(crop) for crop in crops]
+        strips = [
+            _scaled(crop[:, left:right]) for crop, (left, right) in zip(crops, trimmed, strict=True)
+        ]
         readings: list[LineReading | None] = [None] * len(crops)
         widths = [strip.shape[1] for strip in strips]
         for batch in batches_by_width(widths, BATCH_SPREAD, STRIDE, BATCH_COLUMNS):
@@ -50,8 +56,9 @@ class KoreanLineRecognizer(OnnxModel):
                 # The whole row, padding included: the model was trained on padded batches
                 # and may place a line's last letter a step or two into the padding.
                 chars = self.alphabet.decode(row)
-                scale = crops[index].shape[1] / strips[index].shape[1]
-                readings[index] = self._reading(chars, scale, crops[index].shape[:2])
+                left, right = trimmed[index]
+                scale = (right - left) / strips[index].shape[1]
+                readings[index] = self._reading(chars, scale, left, crops[index].shape[:2])
         return [reading for reading in readings if reading is not None]
 
     def _run(self, strips: list[np.ndarray]) -> np.ndarray:
@@ -62,19 +69,32 @@ class KoreanLineRecognizer(OnnxModel):
         return self._infer("lines", (batch.astype(np.float32) / 127.5 - 1.0)[:, None])
 
     def _reading(
-        self, chars: list[DecodedChar], scale: float, size: tuple[int, int]
+        self, chars: list[DecodedChar], scale: float, left: int, size: tuple[int, int]
     ) -> LineReading:
-        """Words as pieces (what orientation weighs), each as sure as its least sure letter."""
+        """Words as pieces (what orientation weighs), each as sure as its least sure letter;
+        `scale` and `left` map the model's strip back onto the crop."""
         height, width = size
         pieces: list[Piece] = []
         for word in _split_words(chars):
-            x0 = word[0].first_step * STRIDE * scale
-            x1 = (word[-1].last_step + 1) * STRIDE * scale
+            x0 = left + word[0].first_step * STRIDE * scale
+            x1 = left + (word[-1].last_step + 1) * STRIDE * scale
             x0, x1 = min(max(x0, 0.0), width - 1.0), min(max(x1, 1.0), float(width))
             text = "".join(char.char for char in word)
             confidence = min(char.confidence for char in word)
             pieces.append(Piece(text, confidence, (x0, 0.0, x1, float(height))))
         return LineReading.from_pieces(pieces, self.name)
+
+
+def _trimmed(crop: np.ndarray) -> tuple[int, int]:
+    """The columns [left, right) of a strip worth reading: its ink and MARGIN line heights on
+    either side, as the model was trained on. A detector's box can leave a line height of
+    blank or more at an end (beside a bullet, say), where the model reads a stray `°`."""
+    height, width = crop.shape[:2]
+    inked = np.flatnonzero(ink_columns(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)))
+    if inked.size == 0:
+        return 0, width
+    margin = round(MARGIN * height)
+    return max(int(inked[0]) - margin, 0), min(int(inked[-1]) + 1 + margin, width)
 
 
 def _scaled(crop: np.ndarray) -> np.ndarray:

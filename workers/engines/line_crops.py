@@ -45,6 +45,61 @@ def widest_blank(ink: np.ndarray, low: float, high: float) -> tuple[float, int] 
     return best
 
 
+BULLET_SIZE = (0.15, 0.5)
+"""A bullet mark's height and width, in text heights: a drawn dot or square (a slide's are
+about a third of the text's height); `-` is flatter, `※` and `□` are taller..."""
+BULLET_GAP = 0.45
+"""...and the blank after it, in text heights: drawn bullets stand about 0.7 apart from their
+text, a typed `·` or `*` one space (about 0.3)."""
+
+
+def without_bullet(strip: np.ndarray) -> np.ndarray:
+    """An RGB line strip with a leading bullet mark painted in the paper's tone.
+
+    Recognisers read a drawn bullet as some character (`■`, `;`, `『`, `ㅁ`, `ㅎ`): a small
+    mark at the start of a line, level with the middle of the text and well apart from it, is
+    layout, not text. Painting it out keeps the strip's geometry, so boxes map back unchanged.
+    """
+    grey = cv2.cvtColor(strip, cv2.COLOR_RGB2GRAY)
+    _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    columns = np.asarray(binary.any(axis=0))
+    inked = np.flatnonzero(columns)
+    if inked.size == 0:
+        return strip
+    gap = _gap_after_bullet(binary, columns, int(inked[0]))
+    if gap is None:
+        return strip
+    cleaned = strip.copy()
+    paper = np.percentile(strip.reshape(-1, strip.shape[-1]), 90, axis=0).astype(strip.dtype)
+    cleaned[:, : sum(gap) // 2] = paper
+    return cleaned
+
+
+def _gap_after_bullet(
+    binary: np.ndarray, columns: np.ndarray, start: int
+) -> tuple[int, int] | None:
+    """The blank columns [stop, text start) after the ink run at `start` if that run is a
+    bullet mark, else None."""
+    blanks = np.flatnonzero(~columns[start:])
+    stop = start + int(blanks[0]) if blanks.size else len(columns)
+    rest = np.flatnonzero(columns[stop:])
+    if rest.size == 0:
+        return None
+    text_start = stop + int(rest[0])
+    text_rows = np.flatnonzero(binary[:, text_start:].any(axis=1))
+    mark_rows = np.flatnonzero(binary[:, start:stop].any(axis=1))
+    text_height = float(text_rows[-1] - text_rows[0] + 1)
+    low, high = (share * text_height for share in BULLET_SIZE)
+    mark_middle = (mark_rows[0] + mark_rows[-1]) / 2
+    is_bullet = (
+        low <= mark_rows[-1] - mark_rows[0] + 1 <= high
+        and stop - start <= high
+        and text_start - stop >= BULLET_GAP * text_height
+        and abs(mark_middle - (text_rows[0] + text_rows[-1]) / 2) <= 0.25 * text_height
+    )
+    return (stop, text_start) if is_bullet else None
+
+
 @dataclass(frozen=True)
 class LineCrop:
     """An upright RGB strip of one text line and the homography from it to the page."""
@@ -75,7 +130,7 @@ class LineCrop:
         image = cv2.warpPerspective(
             page, to_crop, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
         )
-        return cls(image=image, quad=quad, to_page=np.linalg.inv(to_crop))
+        return cls(image=without_bullet(image), quad=quad, to_page=np.linalg.inv(to_crop))
 
     def box_to_page(self, box: tuple[float, float, float, float]) -> np.ndarray:
         """The page quad (4x2, clockwise from top-left) of an (x0, y0, x1, y1) crop box."""

@@ -122,15 +122,22 @@ a barcode (on photographed receipts read as `--`, `mmmm`, `고 고 고 고]` at 
 
 
 def _without_strokes(lines: list[ReadLine]) -> list[ReadLine]:
-    """The lines less the thin drawn strokes a recogniser forced into text."""
+    """The lines less the thin drawn strokes a recogniser forced into text: read unsurely, or
+    read as one mark that is no letter or digit (a bullet boxed apart from its text: `•`,
+    `■`, `–`)."""
     if not lines:
         return lines
     thin = STRAY_HEIGHT * float(np.median([line.crop.image.shape[0] for line in lines]))
     return [
         line
         for line in lines
-        if line.reading.confidence >= STRAY_CONFIDENCE or line.crop.image.shape[0] >= thin
+        if line.crop.image.shape[0] >= thin
+        or (line.reading.confidence >= STRAY_CONFIDENCE and not _lone_mark(line.reading.text))
     ]
+
+
+def _lone_mark(text: str) -> bool:
+    return len(text) == 1 and not text.isalnum()
 
 
 def _line(line: ReadLine, turns: int, size: tuple[int, int]) -> Line:
