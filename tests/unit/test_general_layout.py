@@ -113,6 +113,19 @@ def test_a_turned_page_is_read_upright_with_boxes_on_the_page_as_received(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("angle", [30, 45, 135])
+def test_a_page_skewed_far_is_read_along_its_lines(
+    reader: GeneralReader, page: SyntheticPage, angle: int
+) -> None:
+    # At exactly 45° every line box has two top-left corners; the longer side decides.
+    image = page.image.rotate(angle, expand=True, fillcolor="white", resample=Image.BICUBIC)
+    result = reader.read([image])
+    assert cer(result, page.text) <= CER_BOUND, result.text
+    assert result.pages[0].rotation == {30: 0, 45: 0, 135: 180}[angle]
+    assert_clockwise_from_top_left(result.pages[0])
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("angle", [90, 180, 270])
 def test_a_page_of_few_lines_is_turned_upright_too(reader: GeneralReader, angle: int) -> None:
     short = short_page(seed=angle, rows=2)

@@ -15,12 +15,34 @@ import numpy as np
 
 def order_quad(points: np.ndarray) -> np.ndarray:
     """Four points clockwise from the top-left (image coordinates: y grows downwards)."""
+    quad = _clockwise(points)
+    return np.roll(quad, -int(np.argmin(quad.sum(axis=1))), axis=0)
+
+
+CORNER_TIE = 0.25
+"""Corners whose x + y differ by less than this share of the shorter side are equally top-left."""
+
+
+def line_quad(points: np.ndarray) -> np.ndarray:
+    """A line box's corners clockwise from the top-left, as a line is cut along its text.
+
+    As `order_quad`, except that a box turned by about 45° has two top-left corners (nearly
+    the same x + y); of them, the one from which the longer side runs clockwise is taken, so
+    that a line of text tilted that far is still cut along its length.
+    """
+    quad = _clockwise(points)
+    sums = quad.sum(axis=1)
+    sides = np.linalg.norm(np.roll(quad, -1, axis=0) - quad, axis=1)  # side k runs k -> k+1
+    tied = np.flatnonzero(sums <= sums.min() + CORNER_TIE * sides.min())
+    return np.roll(quad, -int(tied[np.argmax(sides[tied])]), axis=0)
+
+
+def _clockwise(points: np.ndarray) -> np.ndarray:
+    """Four points clockwise on screen, starting anywhere."""
     quad = np.asarray(points, dtype=np.float32).reshape(4, 2)
     centre = quad.mean(axis=0)
     angles = np.arctan2(quad[:, 1] - centre[1], quad[:, 0] - centre[0])
-    quad = quad[np.argsort(angles)]  # clockwise on screen, starting anywhere
-    start = int(np.argmin(quad.sum(axis=1)))  # the top-left has the smallest x + y
-    return np.roll(quad, -start, axis=0)
+    return quad[np.argsort(angles)]
 
 
 def ink_columns(grey: np.ndarray) -> np.ndarray:
@@ -116,7 +138,7 @@ class LineCrop:
         running bottom to top). The strip is cut upright, starting at the text's own top-left
         corner; `quad` stays clockwise from the page's top-left, as results report boxes.
         """
-        quad = order_quad(points)
+        quad = line_quad(points)
         # Rolling the corners makes the strip begin where the turned text begins; the
         # homography then maps the upright strip straight back to the page as received.
         text_quad = np.roll(quad, turns % 4, axis=0)

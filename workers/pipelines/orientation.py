@@ -29,7 +29,7 @@ from typing import Protocol
 
 import numpy as np
 
-from workers.engines.line_crops import LineCrop, order_quad
+from workers.engines.line_crops import LineCrop, line_quad
 from workers.engines.script_routing import has_hangul
 from workers.engines.text_recognition import LineReading
 from workers.pipelines.turns import line_length, line_turns, page_axis
@@ -96,7 +96,7 @@ def page_turns(
     `points` are the detector's line quads in page pixels. Also returns the lines read to
     decide, by index into `points`: on an upright page they need not be read again.
     """
-    quads = [order_quad(p) for p in points]
+    quads = [line_quad(p) for p in points]
     if not quads:
         return 0, {}
     axis = page_axis(quads)
@@ -143,7 +143,7 @@ def read_lines(
     `probed` are lines already read (from `page_turns`); a line printed across the page's
     text or upside down is turned for reading, its strip mapping back to the page.
     """
-    quads = [order_quad(p) for p in points]
+    quads = [line_quad(p) for p in points]
     done = probed or {}
     rest = {i: line_turns(q, 0) for i, q in enumerate(quads) if i not in done}
     read = done | _read_lines(page, quads, rest, reader.predict)
