@@ -5,7 +5,7 @@
 The lines are printed with fonts the Korean model never trained on (synth.lines.
 HELD_OUT_FONTS) and damaged like photos, from a seed of their own (training validates on
 another). Each recogniser gets the same RGB crops at their photographed size, as the General
-OCR pipeline hands them over, and runs on `--threads` cores (1 by default: Tesseract uses one):
+OCR pipeline hands them over, and runs on `--threads` cores (1 by default, for Tesseract too):
 - Boda's Korean model (onnxruntime, lines batched by width, as the workers run it);
 - Tesseract `kor` in single-line mode with the Sauvola retry (what the workers used before);
 - the packaged PP-OCRv6 recogniser (no Hangul; shown for its Latin and digits);
@@ -86,7 +86,7 @@ def recognisers(settings: ModelSettings, threads: int) -> dict[str, Reader]:
         model_folder(models, "text_recognition", settings.korean_recognition, ("inference.onnx",)),
         threads,
     )
-    tesseract = TesseractTextRecognizer(tessdata_folder(settings.tessdata_dir))
+    tesseract = TesseractTextRecognizer(tessdata_folder(settings.tessdata_dir), threads=threads)
     paddle = PaddleTextRecognizer(
         model_folder(models, "text_recognition", settings.text_recognition), threads
     )

@@ -189,7 +189,7 @@ def _turned_wins(turned: LineReading, kept: LineReading) -> bool:
     """Whether a line read upside down (`turned`) should replace its reading `kept`."""
     if not turned.text:
         return False
-    if _latin_doubtful(kept) and not has_hangul(turned.text):
+    if _latin_doubtful(kept):
         return turned.confidence >= max(kept.confidence + LATIN_MARGIN, SURE_LINE)
     return _beats(turned.confidence, kept)
 
