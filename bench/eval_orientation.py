@@ -1,4 +1,4 @@
-"""Lines printed upside down inside upright pages: how many are read the right way up.
+"""Orientation: lines upside down inside upright pages, and whole pages skewed by any angle.
 
 `python -m bench.eval_orientation [--n 12] [--seed 0] [--models DIR]`
 
@@ -9,6 +9,10 @@ line counts as read the right way up when the result line over it has a CER of a
 RIGHT_WAY (read upside down, a line comes out as a few stray characters or none). Also printed:
 the CER over the turned lines, and how many pages kept rotation 0 (the rest of the page is
 upright, so turning the whole page would be wrong).
+
+Then SKEW_PAGES clean text pages are turned by every SKEW_STEP degrees (and half a degree
+either side of the diagonals, where a line box has two top-left corners) on a white canvas
+grown to fit, and read: the CER per angle and the rotation each page reported.
 """
 
 from __future__ import annotations
@@ -22,12 +26,15 @@ from PIL import Image
 from shared.config import ModelSettings
 from synth.documents import SyntheticPage, TruthLine
 from synth.scores import best_match, character_errors
-from synth.sets import PROFILES, profile_set
+from synth.sets import PROFILES, clean_set, profile_set
 from workers.engines.jamo_alphabet import normalise
 from workers.engines.model_store import install_models
 from workers.engines.script_routing import has_hangul
 from workers.pipelines.general import GeneralReader
 
+SKEW_PAGES = 3
+SKEW_STEP = 15
+SKEW_EXTRA = (44.5, 45.5, 134.5, 225.5)
 MIN_CHARS = 4
 MARGIN = 6
 RIGHT_WAY = 0.2
@@ -109,6 +116,26 @@ def print_table(profile: str, turned: list[Turned], upright: int, pages: int) ->
             print(f"    {t.read!r} != {t.truth!r}")
 
 
+def print_skew(reader: GeneralReader) -> None:
+    """CER and reported rotations of clean pages turned by every SKEW_STEP degrees."""
+    pages = clean_set(n=SKEW_PAGES, seed=3)
+    print(f"\n{SKEW_PAGES} clean pages skewed (counter-clockwise degrees)")
+    print(f"{'angle':>6}{'CER':>8}  rotations")
+    for angle in [*range(0, 360, SKEW_STEP), *SKEW_EXTRA]:
+        errors = length = 0
+        rotations = []
+        for page in pages:
+            image = page.image.rotate(
+                angle, expand=True, fillcolor="white", resample=Image.Resampling.BICUBIC
+            )
+            result = reader.read([image])
+            truth = " ".join(page.text.split())
+            errors += character_errors(" ".join(result.text.split()), truth)
+            length += len(truth)
+            rotations.append(result.pages[0].rotation)
+        print(f"{angle:>6}{errors / length:8.4f}  {rotations}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=12, help="pages per profile")
@@ -121,6 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     for profile in PROFILES:
         turned, upright = evaluate(reader, profile, args.n, args.seed)
         print_table(profile, turned, upright, args.n)
+    print_skew(reader)
 
 
 if __name__ == "__main__":
