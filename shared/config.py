@@ -85,7 +85,9 @@ class ModelSettings(BaseModel):
         "tesseract", description="which reads every Hangul line; the other reads unsure ones"
     )
     tessdata_dir: Path | None = Field(None, description="folder with kor/eng .traineddata")
-    intra_op_threads: int = 0
+    intra_op_threads: int = Field(
+        0, description="threads per job: onnxruntime's, and Tesseract lines at once (0 = cores)"
+    )
     device: str = Field("cpu", description="cpu, or gpu:N for onnxruntime's CUDA provider")
 
 
