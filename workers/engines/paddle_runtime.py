@@ -44,7 +44,7 @@ def _writable_cache(preferred: Path) -> Path:
 
 
 def predictor_args(model_dir: Path, threads: int, device: str) -> dict[str, Any]:
-    """Keyword arguments shared by PaddleOCR's TextDetection and TextRecognition.
+    """Keyword arguments of a PaddleOCR predictor on a local folder (TextDetection here).
 
     The model name is read from the folder name, which model_store guarantees equals
     `Global.model_name`. `threads` = 0 leaves onnxruntime's own default. `device` "gpu:N"
