@@ -67,6 +67,11 @@ def widest_blank(ink: np.ndarray, low: float, high: float) -> tuple[float, int] 
     return best
 
 
+def paper_tone(strip: np.ndarray) -> np.ndarray:
+    """The colour of an RGB strip's paper: its 90th percentile per channel (ink is darker)."""
+    return np.percentile(strip.reshape(-1, strip.shape[-1]), 90, axis=0).astype(strip.dtype)
+
+
 BULLET_SIZE = (0.15, 0.5)
 """A bullet mark's height and width, in text heights: a drawn dot or square (a slide's are
 about a third of the text's height); `-` is flatter, `※` and `□` are taller..."""
@@ -92,8 +97,7 @@ def without_bullet(strip: np.ndarray) -> np.ndarray:
     if gap is None:
         return strip
     cleaned = strip.copy()
-    paper = np.percentile(strip.reshape(-1, strip.shape[-1]), 90, axis=0).astype(strip.dtype)
-    cleaned[:, : sum(gap) // 2] = paper
+    cleaned[:, : sum(gap) // 2] = paper_tone(strip)
     return cleaned
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from workers.engines.line_crops import ink_columns, widest_blank
+from workers.engines.line_crops import ink_columns, paper_tone, widest_blank
 from workers.engines.text_recognition import Box, Piece
 
 RUN_MARGIN = 0.8
@@ -42,7 +42,7 @@ def cut_run(crop: np.ndarray, pieces: list[Piece], start: int, stop: int) -> Run
     x0 = max(int(pieces[start].box[0] - RUN_MARGIN * height), 0)
     x1 = min(int(np.ceil(pieces[stop - 1].box[2] + RUN_MARGIN * height)), width)
     image = crop[:, x0 : max(x1, x0 + 1)].copy()
-    paper = np.percentile(image.reshape(-1, image.shape[-1]), 90, axis=0).astype(image.dtype)
+    paper = paper_tone(image)
     image[:, : max(int(left) - x0, 0)] = paper
     image[:, max(int(np.ceil(right)) - x0, 0) :] = paper
     threshold = SPACE_GAP * height
