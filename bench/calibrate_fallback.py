@@ -19,13 +19,14 @@ import numpy as np
 
 from synth.scores import character_errors
 from synth.sets import PROFILES, profile_set
-from workers.engines.jamo_alphabet import normalise
-from workers.engines.korean_recognition import KoreanLineRecognizer
-from workers.engines.line_crops import LineCrop, order_quad
-from workers.engines.model_store import install_models, model_folder, tessdata_folder
-from workers.engines.paddle_recognition import PaddleTextRecognizer
-from workers.engines.script_routing import ScriptRoutingRecognizer, has_hangul
-from workers.engines.tesseract_recognition import TesseractTextRecognizer
+from workers.engines.runtime.model_store import install_models, model_folder, tessdata_folder
+from workers.engines.text.korean_recognition import KoreanLineRecognizer
+from workers.engines.text.line_crops import LineCrop, order_quad
+from workers.engines.text.paddle_recognition import PaddleTextRecognizer
+from workers.engines.text.tesseract_recognition import TesseractTextRecognizer
+from workers.korean.jamo import normalise
+from workers.korean.script import has_hangul
+from workers.pipelines.general.routing import ScriptRoutingRecognizer
 
 THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
 MARGINS = (0.0, 0.1, 0.2)

@@ -40,9 +40,9 @@ from shared.schemas.results import Line, Page, Quad
 from synth import sets
 from synth.documents import SyntheticPage
 from synth.scores import PageScore, character_errors, score_page
-from workers.engines.model_store import model_folder, tessdata_folder
-from workers.engines.paddle_runtime import prepare_environment
-from workers.pipelines.general import GeneralReader, reading_order
+from workers.engines.runtime.model_store import model_folder, tessdata_folder
+from workers.engines.runtime.paddle_runtime import prepare_environment
+from workers.pipelines.general.reader import GeneralReader, reading_order
 
 PageSet = Callable[[int, int], list[SyntheticPage]]
 

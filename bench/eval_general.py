@@ -34,8 +34,8 @@ from shared.schemas.results import Page
 from synth.documents import SyntheticPage
 from synth.scores import PageScore, score_page
 from synth.sets import KINDS, PROFILES, Profile, ground_truth, profile_set
-from workers.engines.model_store import install_models
-from workers.pipelines.general import GeneralReader
+from workers.engines.runtime.model_store import install_models
+from workers.pipelines.general.reader import GeneralReader
 
 TARGET_CER: dict[str, float] = {"clean": 0.01, "photo": 0.05}
 HANGUL_READERS: dict[str, dict[str, str]] = {

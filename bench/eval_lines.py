@@ -28,17 +28,15 @@ import numpy as np
 from shared.config import ModelSettings
 from synth.lines import HELD_OUT_FONTS, LineStream, TextLine
 from synth.scores import character_errors
-from workers.engines.jamo_alphabet import normalise
-from workers.engines.korean_recognition import KoreanLineRecognizer
-from workers.engines.model_store import install_models, model_folder, tessdata_folder
-from workers.engines.paddle_recognition import PaddleTextRecognizer
-from workers.engines.script_routing import (
-    ScriptRoutingRecognizer,
-    SecondOpinionRecognizer,
-    has_hangul,
-)
-from workers.engines.tesseract_recognition import TesseractTextRecognizer
-from workers.engines.text_recognition import LineReading
+from workers.engines.runtime.model_store import install_models, model_folder, tessdata_folder
+from workers.engines.text.korean_recognition import KoreanLineRecognizer
+from workers.engines.text.paddle_recognition import PaddleTextRecognizer
+from workers.engines.text.recognition import LineReading
+from workers.engines.text.tesseract_recognition import TesseractTextRecognizer
+from workers.korean.jamo import normalise
+from workers.korean.script import has_hangul
+from workers.pipelines.general.routing import ScriptRoutingRecognizer
+from workers.pipelines.general.second_opinion import SecondOpinionRecognizer
 
 TARGET_CER_RATIO = 1 / 3
 """Ours at most a third of Tesseract's CER (the issue's target)."""

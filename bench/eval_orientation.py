@@ -27,10 +27,10 @@ from shared.config import ModelSettings
 from synth.documents import SyntheticPage, TruthLine
 from synth.scores import best_match, character_errors
 from synth.sets import PROFILES, clean_set, profile_set
-from workers.engines.jamo_alphabet import normalise
-from workers.engines.model_store import install_models
-from workers.engines.script_routing import has_hangul
-from workers.pipelines.general import GeneralReader
+from workers.engines.runtime.model_store import install_models
+from workers.korean.jamo import normalise
+from workers.korean.script import has_hangul
+from workers.pipelines.general.reader import GeneralReader
 
 SKEW_PAGES = 3
 SKEW_STEP = 15

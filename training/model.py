@@ -2,7 +2,7 @@
 
 Chosen over fine-tuning a packaged PP-OCR recogniser because it trains from scratch in one
 working session on two CPU cores (1.4 M parameters, 32-pixel lines) and reads a line
-faster than Tesseract; the jamo alphabet (workers.engines.jamo_alphabet) keeps its output
+faster than Tesseract; the jamo alphabet (workers.korean.jamo) keeps its output
 layer at 215 classes instead of thousands of syllables.
 """
 

@@ -36,7 +36,7 @@ from synth.lines import (
     to_line_height,
 )
 from training.model import LineRecognizer
-from workers.engines.jamo_alphabet import JamoAlphabet, normalise
+from workers.korean.jamo import JamoAlphabet, normalise
 
 BATCHES_PER_CHUNK = 8
 """Lines of this many batches are rendered together and sorted by width, so that a batch pads

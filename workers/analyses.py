@@ -10,7 +10,7 @@ from shared.analysis import ANALYSIS_TYPES
 from shared.config import Settings
 from shared.errors import ModelUnavailableError
 from shared.images import load_pages
-from workers.pipelines.general import GeneralReader
+from workers.pipelines.general.reader import GeneralReader
 
 
 @dataclass(frozen=True)

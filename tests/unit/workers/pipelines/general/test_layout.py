@@ -25,12 +25,12 @@ from synth.documents import (
 from synth.fonts import DOCUMENT_FONTS
 from synth.scores import character_errors, quad_iou
 from synth.sets import clean_set
-from workers.engines.model_store import install_models
-from workers.engines.script_routing import has_hangul
-from workers.engines.text_detection import Detection
-from workers.pipelines.general import GeneralReader
-from workers.pipelines.slicing import MAX_ASPECT, OVERLAP, Slice, merge_slices, plan_slices
-from workers.pipelines.turns import line_turns
+from workers.engines.runtime.model_store import install_models
+from workers.engines.text.detection import Detection
+from workers.korean.script import has_hangul
+from workers.pipelines.general.reader import GeneralReader
+from workers.pipelines.general.slicing import MAX_ASPECT, OVERLAP, Slice, merge_slices, plan_slices
+from workers.pipelines.general.turns import line_turns
 
 LIMITS = LimitSettings()
 CER_BOUND = 0.01

@@ -10,6 +10,7 @@ received → put lines in reading order on the upright page.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,17 +18,19 @@ from PIL import Image
 
 from shared.config import ModelSettings
 from shared.schemas.results import GeneralResult, Line, Page, Quad, Word
-from workers.engines.korean_recognition import KoreanLineRecognizer
-from workers.engines.line_crops import order_quad
-from workers.engines.model_store import model_folder, tessdata_folder
-from workers.engines.paddle_recognition import PaddleTextRecognizer
-from workers.engines.script_routing import ScriptRoutingRecognizer, SecondOpinionRecognizer
-from workers.engines.tesseract_recognition import TesseractTextRecognizer
-from workers.engines.text_detection import TextDetector
-from workers.pipelines.orientation import ReadLine, page_turns, read_lines
-from workers.pipelines.reading_order import order_of, reading_order
-from workers.pipelines.slicing import detect_in_slices
-from workers.pipelines.turns import to_received, turn_upright
+from workers.engines.runtime.model_store import model_folder, tessdata_folder
+from workers.engines.text.detection import TextDetector
+from workers.engines.text.korean_recognition import KoreanLineRecognizer
+from workers.engines.text.line_crops import line_quad, order_quad
+from workers.engines.text.paddle_recognition import PaddleTextRecognizer
+from workers.engines.text.tesseract_recognition import TesseractTextRecognizer
+from workers.pipelines.general.line_reading import LineReader, ReadLine, read_turned
+from workers.pipelines.general.orientation import page_turns, turn_doubtful
+from workers.pipelines.general.reading_order import order_of, reading_order
+from workers.pipelines.general.routing import ScriptRoutingRecognizer
+from workers.pipelines.general.second_opinion import SecondOpinionRecognizer
+from workers.pipelines.general.slicing import detect_in_slices
+from workers.pipelines.general.turns import line_turns, to_received, turn_upright
 
 __all__ = ["GeneralReader", "reading_order"]
 
@@ -106,12 +109,30 @@ class GeneralReader:
             page = turn_upright(page, turns)
             detections, slices = detect_in_slices(self.detector.predict, page)
             points, probed = [d.points for d in detections], {}
-        read = read_lines(page, points, self.recognizer, probed)
+        read = _read_lines(page, points, self.recognizer, probed)
         kept = _without_strokes([line for line in read if line.reading.text])
         ordered = [kept[i] for i in order_of([line.crop.quad for line in kept])]
         lines = [_line(line, turns, image.size) for line in ordered]
         page_read = Page(width=image.width, height=image.height, rotation=90 * turns, lines=lines)
         return page_read, slices
+
+
+def _read_lines(
+    page: np.ndarray,
+    points: Sequence[np.ndarray],
+    reader: LineReader,
+    probed: dict[int, ReadLine] | None = None,
+) -> list[ReadLine]:
+    """Every line of an upright RGB page read the right way up, in the order of `points`.
+
+    `probed` are lines already read (from `page_turns`); a line printed across the page's
+    text or upside down is turned for reading, its strip mapping back to the page.
+    """
+    quads = [line_quad(p) for p in points]
+    done = probed or {}
+    rest = {i: line_turns(q, 0) for i, q in enumerate(quads) if i not in done}
+    read = done | read_turned(page, quads, rest, reader.predict)
+    return turn_doubtful(page, quads, [read[i] for i in range(len(quads))], reader)
 
 
 STRAY_HEIGHT = 0.6

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from workers.engines.line_crops import order_quad
-from workers.engines.text_detection import Detection
+from workers.engines.text.detection import Detection
+from workers.engines.text.line_crops import order_quad
 
 MAX_ASPECT = 2.5
 """Pages longer than this (long side / short side) are detected in slices."""

@@ -1,14 +1,6 @@
-"""Choosing a recogniser by script: Hangul, Latin letters and digits each to the one that reads
-them best.
-
-`SecondOpinionRecognizer` (the default) pairs Boda's own Korean model, which reads Hangul,
-Latin and digits in one pass, with Tesseract's route. The model reads every line first (a few
-ms each): a line in which it sees no Hangul is read again by PP-OCR, whose Latin and digits are
-better, and Tesseract never sees it. Of the Korean lines, one reader (`BODA_MODELS__HANGUL_FIRST`)
-reads them all, the other only those the first read unsurely, and the surer reading is kept.
-
-`ScriptRoutingRecognizer` (alone without the model: `BODA_MODELS__KOREAN_RECOGNITION=""`) is
-Tesseract's route:
+"""Tesseract's route: Hangul, Latin letters and digits of a line each to the recogniser that
+reads them best (`ScriptRoutingRecognizer`; alone when `BODA_MODELS__KOREAN_RECOGNITION=""`,
+otherwise the second reader of `second_opinion`).
 
 Neither recogniser reads a whole Korean document: Tesseract's Korean model has no Latin
 letters (it prints `Invoice` as `11070166`), PP-OCR's has no Hangul (it prints Korean as
@@ -28,51 +20,25 @@ first, piece by piece (Tesseract's own segments, often parts of words), and
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from workers.engines.korean_recognition import KoreanLineRecognizer
-from workers.engines.paddle_recognition import PaddleTextRecognizer
-from workers.engines.run_crops import cut_run, share_box
-from workers.engines.tesseract_recognition import TesseractTextRecognizer
-from workers.engines.text_recognition import LineReading, Piece, join_pieces
+from workers.engines.text.paddle_recognition import PaddleTextRecognizer
+from workers.engines.text.recognition import LineReading, Piece, join_pieces
+from workers.engines.text.tesseract_recognition import TesseractTextRecognizer
+from workers.korean.script import has_cjk, has_hangul
+from workers.pipelines.general.run_crops import cut_run, share_box
 
 SURE_HANGUL = 0.6
 """Tesseract confidence from which a piece with Hangul is taken as Korean."""
 CLEAN_READING = 0.9
 """PP-OCR confidence from which its reading counts as clean Latin."""
-UNSURE_ROUTE = 0.9
-"""Line confidence of Tesseract's route below which the model reads a Hangul line too..."""
-UNSURE_MODEL = 0.9
-"""...or of the model below which Tesseract's route does, when the model reads first. Both
-chosen with `python -m bench.calibrate_fallback` on 606 Hangul lines of generated pages
-(seed 100, both profiles; no evaluation uses that seed): Hangul CER 1.42 % by Tesseract's route
-alone, 1.26 % with the model second from 0.8 to 0.9 (the model is cheap: the higher, the more
-often it helps on fonts these pages do not use); 6.51 % by the model alone, 1.57 % with
-Tesseract's route second (55 % of lines read twice)."""
 SURE_LATIN = 0.95
 """PP-OCR confidence from which its Latin reading replaces a piece Tesseract read as Hangul."""
 NUMBER = re.compile(r"[0-9.,:;/%()\[\]-]+")
 """Digits and the punctuation printed with them."""
-
-
-def has_hangul(text: str) -> bool:
-    """True if `text` holds a Hangul syllable (lone jamo are how Tesseract misreads Latin)."""
-    return any("\uac00" <= char <= "\ud7a3" for char in text)
-
-
-def has_cjk(text: str) -> bool:
-    """True for Hangul (syllables or jamo) or CJK ideographs: what PP-OCR makes of Korean."""
-    return any(
-        "\u1100" <= char <= "\u11ff"
-        or "\u3130" <= char <= "\u318f"
-        or "\u3400" <= char <= "\u9fff"
-        or "\uac00" <= char <= "\ud7a3"
-        or "\uf900" <= char <= "\ufaff"
-        for char in text
-    )
 
 
 def is_doubtful(piece: Piece) -> bool:
@@ -125,7 +91,7 @@ class ScriptRoutingRecognizer:
         latin_lines = [i for i in range(len(readings)) if i not in korean]
         rereads = self.latin.predict([crops[i] for i in latin_lines])
         for index, latin in zip(latin_lines, rereads, strict=True):
-            readings[index] = _prefer_latin(readings[index], latin)
+            readings[index] = prefer_latin(readings[index], latin)
         units = {i: routing_units(readings[i].pieces) for i in sorted(korean)}
         runs = [
             run
@@ -175,108 +141,6 @@ class ScriptRoutingRecognizer:
             if run.stop < len(line) and cut.space_after and not run.attached:
                 line[run.stop] = replace(line[run.stop], spaced=True)
             line[run.start : run.stop] = _new_pieces(old, reread, old[0].spaced or cut.space_before)
-
-
-class SecondOpinionRecognizer:
-    """Boda's Korean model and Tesseract's route, one reading every Korean line, the other the
-    lines the first read unsurely; the second reading wins where it is surer.
-
-    Which lines are Korean is the model's call: it reads every line first, and a line in which
-    it sees no Hangul is PP-OCR's (as in Tesseract's route). Orientation glances with Tesseract
-    either way (see orientation: its confidence on upside-down Hangul is what the thresholds
-    there were measured on).
-    """
-
-    def __init__(
-        self, korean: KoreanLineRecognizer, route: ScriptRoutingRecognizer, model_first: bool
-    ) -> None:
-        self.korean = korean
-        self.route = route
-        self.model_first = model_first
-
-    @property
-    def models(self) -> dict[str, str]:
-        """The model versions behind a reading, as a job's `models` reports them."""
-        first, second = (self.korean.name, self.route.hangul.name)[:: 1 if self.model_first else -1]
-        return {
-            "text_recognition": self.route.latin.name,
-            "text_recognition_hangul": first,
-            "text_recognition_hangul_second": second,
-        }
-
-    def load(self) -> None:
-        """Load the model, PP-OCR and Tesseract."""
-        self.korean.load()
-        self.route.load()
-
-    def glance(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
-        """Tesseract's quick reading (see ScriptRoutingRecognizer.glance)."""
-        return self.route.glance(crops)
-
-    def predict(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
-        """One reading per RGB line strip.
-
-        The model reads every line first either way (a few ms a line): a line in which it
-        sees no Hangul is PP-OCR's alone, so Tesseract reads only the Korean lines.
-        """
-        model = self._model_route(crops)
-        korean = [
-            i for i, reading in enumerate(model) if has_hangul(reading.text) or not reading.text
-        ]
-        if self.model_first:
-            return self._second_opinion(
-                model,
-                korean,
-                lambda chosen: self.route.predict([crops[i] for i in chosen]),
-            )
-        readings = list(model)
-        routed = self.route.predict([crops[i] for i in korean], [model[i].text for i in korean])
-        for index, reading in zip(korean, routed, strict=True):
-            readings[index] = _spaced_like(reading, model[index])
-        return self._second_opinion(readings, korean, lambda chosen: [model[i] for i in chosen])
-
-    def _second_opinion(
-        self,
-        readings: list[LineReading],
-        korean: list[int],
-        second: Callable[[list[int]], list[LineReading]],
-    ) -> list[LineReading]:
-        """`readings`, with the second reader's (of the lines chosen by index) where the first
-        was unsure and it is surer; only `korean` lines (the model saw Hangul or nothing) are
-        read twice."""
-        unsure_below = UNSURE_MODEL if self.model_first else UNSURE_ROUTE
-        unsure = [
-            i
-            for i in korean
-            if readings[i].confidence < unsure_below
-            and (has_hangul(readings[i].text) or not readings[i].text)
-        ]
-        for index, other in zip(unsure, second(unsure), strict=True):
-            if other.text and other.confidence > readings[index].confidence:
-                readings[index] = other
-        return readings
-
-    def _model_route(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
-        """The model's readings, PP-OCR's for lines without Hangul unless it saw Korean."""
-        readings = self.korean.predict(crops)
-        latin_lines = [i for i, reading in enumerate(readings) if not has_hangul(reading.text)]
-        rereads = self.route.latin.predict([crops[i] for i in latin_lines])
-        for index, latin in zip(latin_lines, rereads, strict=True):
-            readings[index] = _spaced_like(_prefer_latin(readings[index], latin), readings[index])
-        return readings
-
-
-def _spaced_like(reading: LineReading, model: LineReading) -> LineReading:
-    """The model's reading of a line without Hangul where it has the very same characters,
-    spaced differently.
-
-    PP-OCR drops the space between number groups (`2022-09-17 14:41` as `2022-09-1714:41`,
-    `TEL 051-…` as `TEL051-…`); the model keeps it, with word boxes. In Korean text the model's
-    spaces are less reliable than Tesseract's (`실시합니 다`), so those lines keep theirs.
-    """
-    text = reading.text
-    same = text != model.text and text.replace(" ", "") == model.text.replace(" ", "")
-    return model if same and not has_hangul(text) else reading
 
 
 def routing_units(pieces: list[Piece]) -> list[Piece]:
@@ -333,7 +197,7 @@ def _digits(text: str) -> str:
     return "".join(char for char in text if char.isdigit())
 
 
-def _prefer_latin(hangul: LineReading, latin: LineReading) -> LineReading:
+def prefer_latin(hangul: LineReading, latin: LineReading) -> LineReading:
     """PP-OCR's reading of a line without Hangul, unless it saw Korean there after all.
 
     Then Tesseract's reading stands, even if empty: PP-OCR's Chinese characters for Korean

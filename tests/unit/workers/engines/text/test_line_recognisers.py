@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from synth.lines import TRAINING_FONTS, damage, photograph, render
-from workers.engines.model_store import install_models, tessdata_folder
-from workers.engines.paddle_recognition import MIN_WIDTH, PaddleTextRecognizer
-from workers.engines.paddle_runtime import prepare_environment
-from workers.engines.tesseract_recognition import TesseractTextRecognizer
+from workers.engines.runtime.model_store import install_models, tessdata_folder
+from workers.engines.runtime.paddle_runtime import prepare_environment
+from workers.engines.text.paddle_recognition import MIN_WIDTH, PaddleTextRecognizer
+from workers.engines.text.tesseract_recognition import TesseractTextRecognizer
 
 pytestmark = pytest.mark.slow
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from workers.engines.line_crops import ink_columns, paper_tone, widest_blank
-from workers.engines.text_recognition import Box, Piece
+from workers.engines.text.line_crops import ink_columns, paper_tone, widest_blank
+from workers.engines.text.recognition import Box, Piece
 
 RUN_MARGIN = 0.8
 """Blank margin around a run, in line heights."""

@@ -23,16 +23,15 @@ are tried upside down alone (an upside-down label).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Sequence
 
 import numpy as np
 
-from workers.engines.line_crops import LineCrop, line_quad
-from workers.engines.script_routing import has_hangul
-from workers.engines.text_recognition import LineReading
-from workers.pipelines.turns import line_length, line_turns, page_axis
+from workers.engines.text.line_crops import line_quad
+from workers.engines.text.recognition import LineReading
+from workers.korean.script import has_hangul
+from workers.pipelines.general.line_reading import LineReader, ReadLine, read_turned
+from workers.pipelines.general.turns import line_length, line_turns, page_axis
 
 PROBE_LINES = 3
 """How many of the longest lines are read first to tell which way up the page is..."""
@@ -63,30 +62,6 @@ TURN_MARGIN = 0.25
 SURE_LINE = 0.8
 """...and how surely at least: PP-OCR reads a stray letter into some upside-down strips."""
 
-Recognize = Callable[[Sequence[np.ndarray]], list[LineReading]]
-"""One reading per upright RGB strip."""
-
-
-class LineReader(Protocol):
-    """What orientation needs of a recogniser (ScriptRoutingRecognizer is one)."""
-
-    def predict(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
-        """The full reading of each strip."""
-        ...
-
-    def glance(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
-        """A quick reading of each strip that shows whether it holds upright Hangul."""
-        ...
-
-
-@dataclass(frozen=True)
-class ReadLine:
-    """One line: its upright strip, its reading and the quarter turns that made it upright."""
-
-    crop: LineCrop
-    reading: LineReading
-    turns: int
-
 
 def page_turns(
     page: np.ndarray, points: Sequence[np.ndarray], reader: LineReader
@@ -102,12 +77,12 @@ def page_turns(
     axis = page_axis(quads)
     longest = sorted(range(len(quads)), key=lambda i: -line_length(quads[i]))
     probe = {i: line_turns(quads[i], axis) for i in longest[:PROBE_LINES]}
-    first = _read_lines(page, quads, probe, reader.predict)
+    first = read_turned(page, quads, probe, reader.predict)
     if _surely_upright(first, quads):
         return axis, first
     # Unsure (a photograph, or a line upside down among the longest): weigh more lines.
     more = {i: line_turns(quads[i], axis) for i in longest[PROBE_LINES:MORE_LINES]}
-    first |= _read_lines(page, quads, more, reader.predict)
+    first |= read_turned(page, quads, more, reader.predict)
     return _weigh_both_ways(page, quads, axis, first, reader)
 
 
@@ -121,36 +96,18 @@ def _weigh_both_ways(
     """The page's quarter turns from lines read (`first`) the way `axis` suggests and
     glanced at the other way up: whichever shows more sure Hangul."""
     over = {i: (line.turns + 2) % 4 for i, line in first.items()}
-    glanced = _read_lines(page, quads, over, reader.glance)
+    glanced = read_turned(page, quads, over, reader.glance)
     this_way, other_way = _sure_hangul(first, quads), _sure_hangul(glanced, quads)
     if max(this_way, other_way) >= HANGUL_EVIDENCE:
         return (axis + 2, {}) if other_way > this_way else (axis, first)
     # No sure Hangul either way (a page of Latin and digits): PP-OCR's confidence must do.
-    second = _read_lines(page, quads, over, reader.predict)
+    second = read_turned(page, quads, over, reader.predict)
     if _sureness(second, quads) > _sureness(first, quads):
         return axis + 2, second
     return axis, first
 
 
-def read_lines(
-    page: np.ndarray,
-    points: Sequence[np.ndarray],
-    reader: LineReader,
-    probed: dict[int, ReadLine] | None = None,
-) -> list[ReadLine]:
-    """Every line of an upright RGB page read the right way up, in the order of `points`.
-
-    `probed` are lines already read (from `page_turns`); a line printed across the page's
-    text or upside down is turned for reading, its strip mapping back to the page.
-    """
-    quads = [line_quad(p) for p in points]
-    done = probed or {}
-    rest = {i: line_turns(q, 0) for i, q in enumerate(quads) if i not in done}
-    read = done | _read_lines(page, quads, rest, reader.predict)
-    return _turn_doubtful(page, quads, [read[i] for i in range(len(quads))], reader)
-
-
-def _turn_doubtful(
+def turn_doubtful(
     page: np.ndarray, quads: list[np.ndarray], lines: list[ReadLine], reader: LineReader
 ) -> list[ReadLine]:
     """Lines that read doubtfully, read upside down instead where that is clearly surer.
@@ -162,7 +119,7 @@ def _turn_doubtful(
     """
     doubtful = [i for i, line in enumerate(lines) if line.reading.confidence < DOUBTFUL]
     over = {i: (lines[i].turns + 2) % 4 for i in doubtful}
-    glanced = _read_lines(page, quads, over, reader.glance)
+    glanced = read_turned(page, quads, over, reader.glance)
     hopeful = {
         i: over[i]
         for i, line in glanced.items()
@@ -173,7 +130,7 @@ def _turn_doubtful(
         for i, line in enumerate(lines)
         if i not in hopeful and _latin_doubtful(line.reading)
     }
-    turned = _read_lines(page, quads, hopeful | latin, reader.predict)
+    turned = read_turned(page, quads, hopeful | latin, reader.predict)
     return [
         turned[i] if i in turned and _turned_wins(turned[i].reading, line.reading) else line
         for i, line in enumerate(lines)
@@ -229,18 +186,6 @@ def _syllables(text: str) -> int:
 def _beats(confidence: float, kept: LineReading) -> bool:
     """Whether a line read upside down with `confidence` should replace its reading `kept`."""
     return confidence >= max(kept.confidence + TURN_MARGIN, SURE_LINE)
-
-
-def _read_lines(
-    page: np.ndarray, quads: list[np.ndarray], turns: dict[int, int], recognize: Recognize
-) -> dict[int, ReadLine]:
-    """Lines `turns` names (index -> quarter turns), cut upright and read in one batch."""
-    crops = {i: LineCrop.cut(page, quads[i], t) for i, t in turns.items()}
-    readings = recognize([crop.image for crop in crops.values()]) if crops else []
-    return {
-        i: ReadLine(crop, reading, turns[i])
-        for (i, crop), reading in zip(crops.items(), readings, strict=True)
-    }
 
 
 def _surely_upright(lines: dict[int, ReadLine], quads: list[np.ndarray]) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from workers.engines.paddle_runtime import PaddlePredictor
+from workers.engines.runtime.paddle_runtime import PaddlePredictor
 
 MAX_PIXELS = 4_200_000
 """Above this many pixels a page is shrunk for detection (time and memory grow with area)."""

@@ -22,8 +22,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from workers.engines.line_crops import ink_columns
-from workers.engines.text_recognition import Box, LineReading, Piece
+from workers.engines.text.line_crops import ink_columns
+from workers.engines.text.recognition import Box, LineReading, Piece
 
 LINE_HEIGHT = 40
 PADDING = 0.15

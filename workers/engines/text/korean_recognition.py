@@ -13,10 +13,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from workers.engines.jamo_alphabet import DecodedChar, JamoAlphabet
-from workers.engines.line_crops import ink_columns
-from workers.engines.local_model import OnnxModel, batches_by_width
-from workers.engines.text_recognition import LineReading, Piece
+from workers.engines.runtime.local_model import OnnxModel, batches_by_width
+from workers.engines.text.line_crops import ink_columns
+from workers.engines.text.recognition import LineReading, Piece
+from workers.korean.jamo import DecodedChar, JamoAlphabet
 
 LINE_HEIGHT = 32
 STRIDE = 4

@@ -23,8 +23,8 @@ import cv2
 import numpy as np
 import yaml
 
-from workers.engines.local_model import OnnxModel, batches_by_width
-from workers.engines.text_recognition import LineReading
+from workers.engines.runtime.local_model import OnnxModel, batches_by_width
+from workers.engines.text.recognition import LineReading
 
 HEIGHT = 48
 MIN_WIDTH = 160

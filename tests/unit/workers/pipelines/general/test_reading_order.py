@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workers.pipelines.reading_order import _skew, order_of
+from workers.pipelines.general.reading_order import _skew, order_of
 
 
 def turned_box(x: float, y: float, width: float, height: float, degrees: float) -> np.ndarray:

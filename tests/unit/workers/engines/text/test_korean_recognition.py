@@ -10,9 +10,9 @@ import pytest
 
 from synth.lines import HELD_OUT_FONTS, TRAINING_FONTS, LineStream, damage, photograph, render
 from synth.scores import character_errors
-from workers.engines.jamo_alphabet import SYMBOLS, JamoAlphabet, ks_x_1001_syllables, normalise
-from workers.engines.korean_recognition import KoreanLineRecognizer
-from workers.engines.model_store import OWN_WEIGHTS, install_models
+from workers.engines.runtime.model_store import OWN_WEIGHTS, install_models
+from workers.engines.text.korean_recognition import KoreanLineRecognizer
+from workers.korean.jamo import SYMBOLS, JamoAlphabet, ks_x_1001_syllables, normalise
 
 MODEL = OWN_WEIGHTS / "text_recognition" / "boda_korean_rec_v1"
 UN_DOTUM = next(font for font in HELD_OUT_FONTS if font[0].endswith("UnDotum.ttf"))

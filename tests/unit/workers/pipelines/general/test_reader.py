@@ -19,13 +19,14 @@ from synth.fonts import font_path
 from synth.scores import best_match, character_errors, score_page
 from synth.sets import clean_set
 from synth.slides import render_slide
-from workers.engines.line_crops import without_bullet
-from workers.engines.model_store import install_models, model_name_of, tessdata_folder
-from workers.engines.script_routing import SecondOpinionRecognizer, has_hangul
-from workers.engines.tesseract_recognition import sauvola
-from workers.engines.text_detection import MAX_PIXELS, detection_side_limit
-from workers.engines.text_recognition import LineReading
-from workers.pipelines.general import GeneralReader
+from workers.engines.runtime.model_store import install_models, model_name_of, tessdata_folder
+from workers.engines.text.detection import MAX_PIXELS, detection_side_limit
+from workers.engines.text.line_crops import without_bullet
+from workers.engines.text.recognition import LineReading
+from workers.engines.text.tesseract_recognition import sauvola
+from workers.korean.script import has_hangul
+from workers.pipelines.general.reader import GeneralReader
+from workers.pipelines.general.second_opinion import SecondOpinionRecognizer
 
 pytestmark = pytest.mark.slow
 
@@ -290,10 +291,10 @@ def test_sauvola_separates_text_from_uneven_shading() -> None:
 
 
 def test_thin_unsure_strokes_are_dropped_but_not_thin_sure_text() -> None:
-    from workers.engines.line_crops import LineCrop
-    from workers.engines.text_recognition import LineReading
-    from workers.pipelines.general import _without_strokes
-    from workers.pipelines.orientation import ReadLine
+    from workers.engines.text.line_crops import LineCrop
+    from workers.engines.text.recognition import LineReading
+    from workers.pipelines.general.line_reading import ReadLine
+    from workers.pipelines.general.reader import _without_strokes
 
     def line(height: int, text: str, confidence: float) -> ReadLine:
         crop = LineCrop(np.zeros((height, 200, 3), np.uint8), np.zeros((4, 2)), np.eye(3))

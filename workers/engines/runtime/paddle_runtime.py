@@ -13,7 +13,7 @@ from abc import abstractmethod
 from pathlib import Path
 from typing import Any
 
-from workers.engines.local_model import LocalModel
+from workers.engines.runtime.local_model import LocalModel
 
 CACHE_ENV = "PADDLE_PDX_CACHE_HOME"
 
