@@ -35,8 +35,8 @@ from typing import Any, Protocol
 import numpy as np
 from PIL import Image
 
+from shared.analyses.general import Line, Page, Quad
 from shared.config import ModelSettings, Settings
-from shared.schemas.results import Line, Page, Quad
 from synth import sets
 from synth.documents import SyntheticPage
 from synth.scores import PageScore, character_errors, score_page

@@ -29,8 +29,8 @@ from pathlib import Path
 
 from PIL import ImageDraw
 
+from shared.analyses.general import Page
 from shared.config import ModelSettings
-from shared.schemas.results import Page
 from synth.documents import SyntheticPage
 from synth.scores import PageScore, score_page
 from synth.sets import KINDS, PROFILES, Profile, ground_truth, profile_set

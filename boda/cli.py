@@ -96,15 +96,18 @@ def worker(
 @app.command()
 def scheduler() -> None:
     """Run the scheduler (one per deployment): lease recovery and re-enqueueing."""
+    from shared.lifecycle import JobLifecycle
     from shared.queue import create_celery
+    from shared.storage import open_store
     from workers.scheduler import Reconciler, run_forever
 
     settings = _settings()
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    reconciler = Reconciler(get_database(settings.database_url), create_celery(settings), settings)
-    run_forever(reconciler, stop)
+    db = get_database(settings.database_url)
+    lifecycle = JobLifecycle(db, open_store(settings.storage))
+    run_forever(Reconciler(db, create_celery(settings), settings, lifecycle), stop)
 
 
 @app.command()

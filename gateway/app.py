@@ -10,7 +10,8 @@ from fastapi import FastAPI
 
 from gateway.body_limit import BodyLimitMiddleware
 from gateway.errors import install_error_handlers
-from gateway.routes import health, jobs
+from gateway.openapi import build_openapi
+from gateway.routes import health, jobs, results
 from gateway.services import Services
 from shared.config import Settings, get_settings
 
@@ -38,4 +39,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_request_bytes)
     app.include_router(health.router)
     app.include_router(jobs.router)
+    app.include_router(results.router)
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 
 from gateway.services import ServicesDep
@@ -13,17 +14,25 @@ from shared.db.models import ApiKey
 from shared.errors import UnauthorizedError
 from shared.keys import key_matches, key_prefix
 
+# auto_error=False: a missing or malformed header is answered in Boda's error envelope below.
+_bearer = HTTPBearer(
+    auto_error=False, scheme_name="apiKey", description="an API key: boda_<prefix>_<secret>"
+)
 
-def _tenant_id(request: Request, services: ServicesDep) -> uuid.UUID:
-    scheme, _, key = request.headers.get("authorization", "").partition(" ")
-    prefix = key_prefix(key.strip()) if scheme.lower() == "bearer" else None
+
+def _tenant_id(
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> uuid.UUID:
+    key = credentials.credentials.strip() if credentials else ""
+    prefix = key_prefix(key)
     if prefix is None:
         raise UnauthorizedError("send 'Authorization: Bearer <api key>'")
     with services.db.session() as session:
         api_key = session.scalar(
             select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None))
         )
-    if api_key is None or not key_matches(key.strip(), api_key.key_sha256):
+    if api_key is None or not key_matches(key, api_key.key_sha256):
         raise UnauthorizedError("the API key is not valid")
     return api_key.tenant_id
 

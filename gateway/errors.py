@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from shared.errors import BodaError
+from shared.schemas.api import ErrorResponse
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ STATUS_BY_CODE = {
     "job_finished": 409,
     "job_failed": 409,
     "job_not_retryable": 409,
+    "original_deleted": 409,
     "group_exists": 409,
     "idempotency_key_mismatch": 409,
     "model_mismatch": 409,
@@ -44,6 +46,22 @@ STATUS_BY_CODE = {
     "model_unavailable": 501,
     "service_unavailable": 503,
 }
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": "codes: " + ", ".join(codes)}
+    for status, codes in {
+        status: sorted(code for code, s in STATUS_BY_CODE.items() if s == status)
+        for status in (400, 401, 404, 409, 413, 415, 422, 501, 503)
+    }.items()
+}
+"""Error answers as the OpenAPI schema documents them, each status with its codes."""
+JSON_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": answer["description"],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+    }
+    for status, answer in ERRORS.items()
+}
+"""The same, for routes whose success is not JSON (their errors still are)."""
 _CODE_BY_HTTP_STATUS = {
     400: "invalid_request",
     401: "unauthorized",
@@ -74,7 +92,9 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = _CODE_BY_HTTP_STATUS.get(exc.status_code, "invalid_request")
-    return error_response(exc.status_code, code, str(exc.detail))
+    response = error_response(exc.status_code, code, str(exc.detail))
+    response.headers.update(exc.headers or {})  # 405's Allow
+    return response
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from gateway.url_fetch import UrlFetcher
 from shared.config import Settings
 from shared.db.session import Database, get_database
+from shared.lifecycle import JobLifecycle
 from shared.queue import create_celery
 from shared.storage import ObjectStore, open_store
 
@@ -24,15 +25,19 @@ class Services:
     store: ObjectStore
     celery: Celery
     fetcher: UrlFetcher
+    lifecycle: JobLifecycle
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
+        db = get_database(settings.database_url)
+        store = open_store(settings.storage)
         return cls(
             settings=settings,
-            db=get_database(settings.database_url),
-            store=open_store(settings.storage),
+            db=db,
+            store=store,
             celery=create_celery(settings),
             fetcher=UrlFetcher(settings.url_fetch, max_bytes=settings.limits.max_file_bytes),
+            lifecycle=JobLifecycle(db, store),
         )
 
 

@@ -117,6 +117,18 @@ class UrlFetcher:
                 details={"timeout_seconds": self._settings.timeout_seconds},
             ) from e
 
+    async def check(self, url: str) -> None:
+        """Vet a URL the service will call later (a `webhook_url`) as a fetch vets each hop:
+        scheme, userinfo, port and every address its host resolves to; connects to nothing.
+
+        Raises UrlNotAllowedError, also when the host cannot be resolved in time.
+        """
+        try:
+            async with asyncio.timeout(self._settings.timeout_seconds):
+                await self._vet(_parse_url(url))
+        except (TimeoutError, UrlFetchFailedError) as e:
+            raise UrlNotAllowedError(f"the URL's host cannot be resolved: {e}") from e
+
     async def _follow(self, url: httpx.URL) -> FetchedFile:
         current = url
         for _ in range(self._settings.max_redirects + 1):

@@ -41,7 +41,10 @@ class StorageSettings(BaseModel):
 class LimitSettings(BaseModel):
     max_file_bytes: int = 20 * 1024 * 1024
     max_request_bytes: int = 25 * 1024 * 1024
-    max_pixels: int = 50_000_000
+    max_pixels: int = Field(50_000_000, description="decoded pixels per page")
+    max_document_pixels: int = Field(
+        200_000_000, description="decoded pixels of the pages read, all together (50 A4 at 200 dpi)"
+    )
     min_side: int = 16
     max_aspect_ratio: float = 10.0
     max_pages: int = 50

@@ -1,25 +1,22 @@
 """Input documents: sniff the type, enforce the limits, decode pages to RGB.
 
 The gateway calls `inspect_document` to refuse a bad upload before it is stored; workers call
-`load_pages` to get the pixels. Both read the bytes the same way, so a document the gateway
-accepted decodes in the worker. The type comes from the leading bytes, never from a filename.
-Pixel limits are checked from the header before any pixels are decoded (decompression bombs).
+`read_pages` to get the pixels, a page at a time. Both read the bytes the same way, so a document
+the gateway accepted decodes in the worker. The type comes from the leading bytes, never from a
+filename. Pixel limits (per page, and per document) are checked from the headers before any
+pixels are decoded (decompression bombs).
 """
 
 from __future__ import annotations
 
 import io
-import math
 import struct
-import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps
 
 from shared.config import LimitSettings
@@ -29,10 +26,10 @@ from shared.errors import (
     ImageDimensionsTooLargeError,
     ImageTooLargeError,
     ImageTooSmallError,
-    PdfEncryptedError,
     PdfTooManyPagesError,
     UnsupportedMediaTypeError,
 )
+from shared.pdf import PdfDocument
 
 JPEG, PNG, TIFF, PDF = "image/jpeg", "image/png", "image/tiff", "application/pdf"
 ACCEPTED_TYPES = (JPEG, PNG, TIFF, PDF)
@@ -66,9 +63,6 @@ _DECODE_ERRORS = (
 )
 _SIXTEEN_BIT_MODES = frozenset({"I", "I;16", "I;16L", "I;16B", "I;16N"})
 _ALPHA_MODES = frozenset({"RGBA", "RGBa", "LA", "La", "PA"})
-# PDFium is not thread-safe, not even across documents, and the gateway validates uploads in
-# a thread pool: every call into it holds this lock.
-_PDFIUM_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -84,25 +78,33 @@ class DocumentInfo:
 def inspect_document(data: bytes, limits: LimitSettings, *, max_pages: int | None) -> DocumentInfo:
     """Validate a document and describe it, or raise the `BodaError` that says what is wrong.
 
-    `max_pages=None` decodes only the first page (document types); an int decodes every page and
-    refuses more than that many. `pages` is always the number of pages in the file; `width` and
-    `height` are the first page's after EXIF orientation (PDF: rendered at `limits.pdf_dpi`).
+    `max_pages=None` checks the first page only (document types); an int checks every page and
+    refuses more than that many. Sizes come from each page's header (a PDF's page box), never
+    from decoding it, and their sum is held to `limits.max_document_pixels`; the first page of
+    an image file is decoded in full, so that a truncated file is refused here. `pages` is the
+    number of pages in the file; `width` and `height` are the first page's after EXIF
+    orientation (PDF: rendered at `limits.pdf_dpi`).
     """
     with _open_document(data, limits) as document:
-        sizes = [page.size for page in _decoded_pages(document, max_pages)]
-    width, height = sizes[0]
+        _read_sizes(document, limits, max_pages)
+        width, height = document.first_page_size()
     return DocumentInfo(document.content_type, document.page_count, width, height)
 
 
-def load_pages(data: bytes, limits: LimitSettings, *, max_pages: int | None) -> list[Image.Image]:
-    """Decode a document to RGB pages, validated exactly as `inspect_document` does.
+def read_pages(
+    data: bytes, limits: LimitSettings, *, max_pages: int | None
+) -> Generator[Image.Image]:
+    """The pages of a document as RGB images, decoded one at a time as they are asked for.
 
-    EXIF orientation is applied, alpha is composited on white, CMYK, 16-bit, grayscale and palette
-    images are converted, animated images give their first frame and PDF pages are rendered at
-    `limits.pdf_dpi`. `max_pages=None` returns the first page only.
+    Validated as `inspect_document` does before the first page is decoded. EXIF orientation is
+    applied, alpha is composited on white, CMYK, 16-bit, grayscale and palette images are
+    converted, animated images give their first frame and PDF pages are rendered at
+    `limits.pdf_dpi`. `max_pages=None` gives the first page only.
     """
     with _open_document(data, limits) as document:
-        return list(_decoded_pages(document, max_pages))
+        count = len(_read_sizes(document, limits, max_pages))
+        for index in range(count):
+            yield document.page(index)
 
 
 def sniff_content_type(data: bytes) -> str:
@@ -135,6 +137,16 @@ class _Document(Protocol):
     content_type: str
     page_count: int
 
+    def page_size(self, index: int) -> tuple[int, int]:
+        """A page's size in pixels from its header alone, maybe before a quarter turn (which
+        changes none of the limits)."""
+        ...
+
+    def first_page_size(self) -> tuple[int, int]:
+        """The first page's size as displayed; decodes what must be decoded to trust the file
+        (an image file's first page)."""
+        ...
+
     def page(self, index: int) -> Image.Image: ...
 
     def close(self) -> None: ...
@@ -150,7 +162,7 @@ def _open_document(data: bytes, limits: LimitSettings) -> Iterator[_Document]:
     content_type = sniff_content_type(data)
     document: _Document
     if content_type == PDF:
-        document = _PdfDocument(data, limits)
+        document = PdfDocument(data, limits.pdf_dpi)
     else:
         document = _RasterDocument(data, content_type, limits)
     try:
@@ -159,14 +171,28 @@ def _open_document(data: bytes, limits: LimitSettings) -> Iterator[_Document]:
         document.close()
 
 
-def _decoded_pages(document: _Document, max_pages: int | None) -> Iterator[Image.Image]:
+def _read_sizes(
+    document: _Document, limits: LimitSettings, max_pages: int | None
+) -> list[tuple[int, int]]:
+    """The sizes of the pages to be read, each checked, and their sum held to the budget."""
     if max_pages is not None and document.page_count > max_pages:
         raise PdfTooManyPagesError(
             f"the document has {document.page_count} pages, more than {max_pages}",
             details={"pages": document.page_count, "limit": max_pages},
         )
+    sizes = []
     for index in range(1 if max_pages is None else document.page_count):
-        yield document.page(index)
+        size = document.page_size(index)
+        _check_dimensions(size, limits, index)
+        sizes.append(size)
+    pixels = sum(width * height for width, height in sizes)
+    if pixels > limits.max_document_pixels:
+        raise ImageDimensionsTooLargeError(
+            f"the pages hold {pixels} pixels in all, more than the limit of "
+            f"{limits.max_document_pixels} per document",
+            details={"pixels": pixels, "pages": len(sizes), "limit": limits.max_document_pixels},
+        )
+    return sizes
 
 
 def _check_dimensions(size: tuple[int, int], limits: LimitSettings, page: int) -> None:
@@ -217,61 +243,24 @@ class _RasterDocument:
             # An APNG's or MPO's later frames are not pages: those use their first frame.
             self.page_count = getattr(self._image, "n_frames", 1) if content_type == TIFF else 1
 
+    def page_size(self, index: int) -> tuple[int, int]:
+        with _pillow_errors(self._limits):
+            self._image.seek(index)  # reads the frame's header, not its pixels
+            return self._image.size
+
+    def first_page_size(self) -> tuple[int, int]:
+        page = self.page(0)
+        page.close()
+        return page.size
+
     def page(self, index: int) -> Image.Image:
         with _pillow_errors(self._limits):
             self._image.seek(index)
-            _check_dimensions(self._image.size, self._limits, index)
             self._image.load()  # decodes every pixel, so a truncated file fails here
             return _to_rgb(ImageOps.exif_transpose(self._image))
 
     def close(self) -> None:
         self._image.close()
-
-
-class _PdfDocument:
-    """A PDF through PDFium, each page rendered at `limits.pdf_dpi`."""
-
-    content_type = PDF
-
-    def __init__(self, data: bytes, limits: LimitSettings) -> None:
-        self._scale = limits.pdf_dpi / 72  # PDF user space is 1/72 inch
-        self._limits = limits
-        with _PDFIUM_LOCK:
-            self._pdf = _open_pdf(data)
-            self._pdf.init_forms()  # so that filled-in form fields are drawn too
-            self.page_count = len(self._pdf)
-        if self.page_count == 0:
-            self.close()
-            raise CorruptImageError("the PDF has no pages")
-
-    def page(self, index: int) -> Image.Image:
-        with _PDFIUM_LOCK:
-            page = self._pdf[index]
-            try:
-                width, height = page.get_size()
-                size = (math.ceil(width * self._scale), math.ceil(height * self._scale))
-                _check_dimensions(size, self._limits, index)
-                bitmap = page.render(scale=self._scale)
-                image = bitmap.to_pil().convert("RGB")  # a copy: the bitmap's buffer is freed
-                bitmap.close()
-                return image
-            except pdfium.PdfiumError as e:
-                raise CorruptImageError(f"PDF page {index + 1} cannot be rendered: {e}") from e
-            finally:
-                page.close()
-
-    def close(self) -> None:
-        with _PDFIUM_LOCK:
-            self._pdf.close()
-
-
-def _open_pdf(data: bytes) -> pdfium.PdfDocument:
-    try:
-        return pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as e:
-        if e.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise PdfEncryptedError("the PDF is protected by a password") from e
-        raise CorruptImageError(f"the PDF cannot be read: {e}") from e
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

@@ -10,13 +10,10 @@ from typing import Any
 from celery import Celery
 from kombu import Queue
 
+from shared.analyses import ANALYSES
 from shared.config import Settings
 
 QUEUES = ("ocr", "face", "webhooks")
-
-
-def task_name(job_type: str) -> str:
-    return f"run_{job_type}"
 
 
 def create_celery(settings: Settings) -> Celery:
@@ -69,6 +66,9 @@ def _transport_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
-def send_job(app: Celery, job_type: str, queue: str, job_id: str) -> None:
-    """Wake a worker of `queue` for the job."""
-    app.send_task(task_name(job_type), args=[job_id], queue=queue, routing_key=queue)
+def send_wakeup(app: Celery, job_type: str, job_id: str) -> None:
+    """Wake a worker of the type's queue for the job: its task, with the job id alone."""
+    analysis = ANALYSES[job_type]
+    app.send_task(
+        analysis.task_name, args=[job_id], queue=analysis.queue, routing_key=analysis.queue
+    )

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from shared.schemas.results import Page
+from shared.analyses.general import Page
 from synth.documents import Quad, SyntheticPage
 
 MATCH_IOU = 0.5

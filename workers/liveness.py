@@ -1,6 +1,10 @@
-"""Worker liveness in the database: a row per worker, refreshed by its main process.
+"""Worker liveness in the database: a row per worker process, refreshed by its main process,
+with the analysis types it can run.
 
-`/readyz` reports live workers per queue from these rows, on every broker.
+`/readyz` reports live workers per queue from these rows, on every broker, and the gateway
+learns from them which types the deployment can run (gateway/capabilities). A stopping worker
+marks its row stopped rather than deleting it, so that what it could run is still known while
+it restarts.
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ import socket
 from typing import Any
 
 from celery import bootsteps
-from sqlalchemy import delete
+from sqlalchemy import update
 
 from shared.config import get_settings
 from shared.db.models import WorkerHeartbeat, utcnow
 from shared.db.session import get_database
+from workers.pipeline_cache import PipelineCache
 
 log = logging.getLogger(__name__)
 
@@ -34,18 +39,31 @@ class LivenessStep(bootsteps.StartStopStep):
 
     def start(self, worker: Any) -> None:
         settings = get_settings()
-        queues = ",".join(sorted(q.name for q in worker.app.amqp.queues.consume_from.values()))
+        queues = {q.name for q in worker.app.amqp.queues.consume_from.values()}
         name = worker_name()
         db = get_database(settings.database_url)
+        with db.session() as session:
+            session.merge(
+                WorkerHeartbeat(
+                    name=name,
+                    queues=",".join(sorted(queues)),
+                    analyses=PipelineCache(settings).runnable(queues),
+                    started_at=utcnow(),
+                    last_seen=utcnow(),
+                )
+            )
 
         def beat() -> None:
             try:
                 with db.session() as session:
-                    session.merge(WorkerHeartbeat(name=name, queues=queues, last_seen=utcnow()))
+                    session.execute(
+                        update(WorkerHeartbeat)
+                        .where(WorkerHeartbeat.name == name)
+                        .values(last_seen=utcnow())
+                    )
             except Exception:
                 log.warning("could not record the worker heartbeat", exc_info=True)
 
-        beat()
         self.tref = worker.timer.call_repeatedly(settings.worker.heartbeat_seconds, beat)
 
     def stop(self, worker: Any) -> None:
@@ -53,4 +71,8 @@ class LivenessStep(bootsteps.StartStopStep):
             self.tref.cancel()
         settings = get_settings()
         with get_database(settings.database_url).session() as session:
-            session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.name == worker_name()))
+            session.execute(
+                update(WorkerHeartbeat)
+                .where(WorkerHeartbeat.name == worker_name())
+                .values(stopped_at=utcnow())
+            )

@@ -1,9 +1,13 @@
 """The scheduler: one loop per deployment that keeps jobs moving.
 
 - Expired leases (a worker died mid-job) go back to the queue, or fail with `worker_lost`
-  after `max_attempts` (an image that keeps killing workers).
-- Jobs queued too long without a wake-up (broker down at submit time, a message lost with a
-  folder-broker worker) are sent again, at most once per `requeue_after_seconds` each.
+  after `max_attempts` (an image that keeps killing workers): see `JobLifecycle`.
+- Queued jobs without a wake-up get one: those never sent (the broker was down at submit, a
+  lease was recovered, a stopping worker could not send), and those whose wake-up the broker
+  lost. A job's wake-up is looked for in the broker once `requeue_after_seconds` have passed
+  since it was sent; a backlog waiting behind busy workers holds one wake-up per job however
+  long it waits.
+- Heartbeats of workers gone for a week are removed.
 """
 
 from __future__ import annotations
@@ -11,20 +15,33 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from celery import Celery
-from sqlalchemy import Update, or_, select, update
+from sqlalchemy import delete, select
 
-from shared.analysis import ANALYSIS_TYPES
+from shared.analyses import ANALYSES
 from shared.config import Settings
-from shared.db.models import Job, JobEvent, utcnow
+from shared.db.models import Job, WorkerHeartbeat, utcnow
 from shared.db.session import Database
-from shared.queue import send_job
-from workers.claims import applied
+from shared.lifecycle import JobLifecycle, JobStatus
+from shared.queue import send_wakeup
+from workers.wakeups import BrokerQueues
 
 log = logging.getLogger(__name__)
+
+HEARTBEATS_KEPT = timedelta(days=7)
+BATCH = 5000
+"""Queued jobs looked at per tick, oldest wake-up first."""
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    id: uuid.UUID
+    type: str
+    enqueued_at: datetime | None
 
 
 @dataclass
@@ -32,85 +49,67 @@ class Reconciler:
     db: Database
     celery: Celery
     settings: Settings
+    lifecycle: JobLifecycle
+    broker: BrokerQueues = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.broker = BrokerQueues(self.celery)
 
     def tick(self) -> None:
-        """One pass: recover expired leases, then wake jobs that wait without a message."""
-        self.recover_expired_leases()
-        self.requeue_waiting()
+        """One pass: recover expired leases, wake jobs without a wake-up, forget old workers."""
+        self.lifecycle.recover_expired_leases(self.settings.worker.max_attempts)
+        self.wake_waiting()
+        self.forget_old_workers()
 
-    def recover_expired_leases(self) -> None:
-        now = utcnow()
-        with self.db.session() as session:
-            expired = session.execute(
-                select(Job.id, Job.attempts, Job.lease_until, Job.run)
-                .where(Job.status == "running", Job.lease_until < now)
-                .limit(500)
-            ).all()
-        for job_id, attempts, lease_until, run in expired:
-            assert lease_until is not None  # selected by `lease_until < now`
-            if attempts >= self.settings.worker.max_attempts:
-                self._fail_lost(job_id, lease_until, run)
-            else:
-                self._requeue_lost(job_id, lease_until)
-
-    def _fail_lost(self, job_id: uuid.UUID, lease_until: datetime, run: int) -> None:
-        with self.db.session() as session:
-            ended = applied(
-                session,
-                _expired(job_id, lease_until).values(
-                    status="failed",
-                    error_code="worker_lost",
-                    error_message="the worker processing this job stopped, every attempt",
-                    finished_at=utcnow(),
-                    claimed_by=None,
-                    lease_until=None,
-                ),
-            )
-            if ended:
-                session.add(JobEvent(job_id=job_id, run=run, event="job.failed"))
-        if ended:
-            log.warning("job %s failed: worker lost on every attempt", job_id)
-
-    def _requeue_lost(self, job_id: uuid.UUID, lease_until: datetime) -> None:
-        with self.db.session() as session:
-            taken = session.execute(
-                _expired(job_id, lease_until)
-                .values(status="queued", claimed_by=None, lease_until=None, enqueued_at=utcnow())
-                .returning(Job.type)
-            ).one_or_none()
-        if taken is not None:
-            log.warning("job %s: its worker's lease expired; queued again", job_id)
-            self._send(job_id, taken.type)
-
-    def requeue_waiting(self) -> None:
+    def wake_waiting(self) -> None:
+        """Send a wake-up to each queued job that has none in the broker."""
         cutoff = utcnow() - timedelta(seconds=self.settings.scheduler.requeue_after_seconds)
         with self.db.session() as session:
-            waiting = session.execute(
-                update(Job)
-                .where(
-                    Job.status == "queued",
-                    or_(Job.enqueued_at.is_(None), Job.enqueued_at < cutoff),
-                )
-                .values(enqueued_at=utcnow())
-                .returning(Job.id, Job.type)
+            rows = session.execute(
+                select(Job.id, Job.type, Job.enqueued_at)
+                .where(Job.status == JobStatus.QUEUED)
+                .where(Job.enqueued_at.is_(None) | (Job.enqueued_at < cutoff))
+                .order_by(Job.enqueued_at.is_not(None), Job.enqueued_at)
+                .limit(BATCH)
             ).all()
-        for job_id, job_type in waiting:
-            log.info("job %s waited without a worker; sent again", job_id)
-            self._send(job_id, job_type)
+        waiting = [_Waiting(*row) for row in rows if row.type in ANALYSES]
+        by_queue: dict[str, list[_Waiting]] = defaultdict(list)
+        for job in waiting:
+            if job.enqueued_at is not None:
+                by_queue[ANALYSES[job.type].queue].append(job)
+        lost = [job for queue, jobs in by_queue.items() for job in self._lost(queue, jobs)]
+        for job in [job for job in waiting if job.enqueued_at is None] + lost:
+            self._send(job)
 
-    def _send(self, job_id: uuid.UUID, job_type: str) -> None:
+    def _lost(self, queue: str, sent: list[_Waiting]) -> list[_Waiting]:
+        """The jobs of `sent` (oldest first) whose wake-up is not in the broker's `queue`."""
         try:
-            send_job(self.celery, job_type, ANALYSIS_TYPES[job_type].queue, str(job_id))
+            pending = self.broker.pending(queue)
+            if pending is not None:
+                return [job for job in sent if str(job.id) not in pending]
+            # Only counts are known: the oldest wake-ups are the likeliest to be gone.
+            return sent[: max(0, len(sent) - self.broker.count(queue))]
         except Exception:
-            # enqueued_at is set, so the job is tried again after requeue_after_seconds.
-            log.warning("could not send job %s to the broker", job_id, exc_info=True)
+            log.warning("could not read the broker's %s queue", queue, exc_info=True)
+            return []
 
+    def _send(self, job: _Waiting) -> None:
+        try:
+            send_wakeup(self.celery, job.type, str(job.id))
+        except Exception:
+            # enqueued_at stays as it was: the job is tried again next tick.
+            log.warning("could not send job %s to the broker", job.id, exc_info=True)
+            return
+        self.lifecycle.mark_sent(job.id)
+        log.info("job %s had no wake-up in the broker; sent one", job.id)
 
-def _expired(job_id: uuid.UUID, lease_until: datetime) -> Update:
-    # Matching the lease we saw makes the take-back a no-op if the worker renewed meanwhile.
-    return update(Job).where(
-        Job.id == job_id, Job.status == "running", Job.lease_until == lease_until
-    )
+    def forget_old_workers(self) -> None:
+        with self.db.session() as session:
+            session.execute(
+                delete(WorkerHeartbeat).where(
+                    WorkerHeartbeat.last_seen < utcnow() - HEARTBEATS_KEPT
+                )
+            )
 
 
 def run_forever(reconciler: Reconciler, stop: threading.Event) -> None:

@@ -1,8 +1,9 @@
-"""Celery tasks: one `run_<type>` per analysis type, each a thin shell around `execute`.
+"""Celery tasks: one `run_<type>` per analysis type of the registry (`Analysis.task_name`),
+each a thin shell around `execute`.
 
-The payload is the job id only. A task claims the job, runs the pipeline under a lease,
-and writes the result with the terminal transition; redelivered or duplicate messages find
-the job already claimed or ended and do nothing.
+The payload is the job id only. A task claims the job, runs the type's pipeline under a lease
+on the pages the type declares, and writes the result with the terminal transition;
+redelivered or duplicate messages find the job already claimed or ended and do nothing.
 """
 
 from __future__ import annotations
@@ -12,25 +13,28 @@ import time
 import uuid
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import urllib3.exceptions
 from billiard.exceptions import SoftTimeLimitExceeded
 from celery import Task
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_shutting_down
 from sqlalchemy.exc import OperationalError
 
-from shared.analysis import ANALYSIS_TYPES
+from shared.analyses import ANALYSES, Analysis
 from shared.config import get_settings
 from shared.db.models import Job
 from shared.db.session import Database, get_database
-from shared.errors import BodaError
-from shared.queue import task_name
+from shared.errors import BodaError, ModelUnavailableError
+from shared.lifecycle import Claim, JobLifecycle, Outcome
+from shared.queue import send_wakeup
 from shared.storage import ObjectStore, open_store
-from workers import claims
-from workers.analyses import Analyses
 from workers.celery_app import app
-from workers.lease import LeaseKeeper
+from workers.inputs import Checkpoint, job_inputs
+from workers.lease import ClaimLost, LeaseKeeper, WorkerStopping
 from workers.liveness import worker_name
+from workers.pipeline_cache import PipelineCache
+from workers.shutdown import STOPPING
 
 log = logging.getLogger(__name__)
 
@@ -55,63 +59,76 @@ class WorkerRuntime:
 
     db: Database
     store: ObjectStore
-    analyses: Analyses
+    lifecycle: JobLifecycle
+    pipelines: PipelineCache
 
 
 @cache
 def runtime() -> WorkerRuntime:
     settings = get_settings()
-    return WorkerRuntime(
-        db=get_database(settings.database_url),
-        store=open_store(settings.storage),
-        analyses=Analyses(settings),
-    )
+    db, store = get_database(settings.database_url), open_store(settings.storage)
+    return WorkerRuntime(db, store, JobLifecycle(db, store), PipelineCache(settings))
 
 
 @worker_process_init.connect
 def _prepare_process(**_kwargs: object) -> None:
     # A forked pool process must not reuse the parent's database connections.
     runtime().db.after_fork()
-    runtime().analyses.warm_up({q.name for q in app.amqp.queues.consume_from.values()})
+    runtime().pipelines.warm_up({q.name for q in app.amqp.queues.consume_from.values()})
+
+
+@worker_shutting_down.connect
+def _stopping(**_kwargs: object) -> None:
+    STOPPING.set()
 
 
 def execute(job_id: str) -> None:
     """Claim the job, run its pipeline and record the outcome exactly once."""
     settings, rt = get_settings().worker, runtime()
-    held = claims.claim(rt.db, uuid.UUID(job_id), worker_name(), settings.lease_seconds)
+    held = rt.lifecycle.claim(uuid.UUID(job_id), worker_name(), settings.lease_seconds)
     if held is None:
         log.info("job %s is not queued (done, taken or deleted); nothing to do", job_id)
         return
     log.info("job %s claimed (attempt %d)", job_id, held.attempt)
-    with LeaseKeeper(rt.db, held, settings.lease_seconds, settings.heartbeat_seconds):
+    lease = LeaseKeeper(
+        rt.lifecycle, held, settings.lease_seconds, settings.heartbeat_seconds, STOPPING
+    )
+    with lease:
         try:
-            _run(rt, held)
+            _run(rt, held, lease.checkpoint)
         except TRANSIENT_ERRORS:
-            claims.release(rt.db, held)
+            rt.lifecycle.release(held)
             raise
+        except ClaimLost:
+            log.info("job %s was cancelled or taken back; stopped", job_id)
+        except WorkerStopping:
+            _give_back(rt, held)
 
 
-def _run(rt: WorkerRuntime, held: claims.Claim) -> None:
+def _run(rt: WorkerRuntime, held: Claim, checkpoint: Checkpoint) -> None:
     with rt.db.session() as session:
         job = session.get(Job, held.job_id)
-        if job is None or job.object_key is None:
+        if job is None:
             log.info("job %s was deleted while starting; nothing to do", held.job_id)
             return
-        job_type, object_key, options = job.type, job.object_key, dict(job.options)
+        job_type, originals, options = job.type, dict(job.originals), dict(job.options)
     started = time.perf_counter()
+    analysis = ANALYSES.get(job_type)
     try:
-        output = rt.analyses.run(job_type, rt.store.get(object_key), options)
+        if analysis is None:
+            raise ModelUnavailableError(f"no analysis {job_type!r} in this release")
+        outcome = _analyse(rt, analysis, originals, options, checkpoint)
     except SoftTimeLimitExceeded:
-        claims.fail(rt.db, held, "timeout", "the analysis ran past its time limit")
+        rt.lifecycle.fail(held, "timeout", "the analysis ran past its time limit")
     except BodaError as e:
-        claims.fail(rt.db, held, e.code, e.message)
-    except TRANSIENT_ERRORS:
+        rt.lifecycle.fail(held, e.code, e.message)
+    except (*TRANSIENT_ERRORS, ClaimLost, WorkerStopping):
         raise
     except Exception:
         log.exception("job %s failed unexpectedly", held.job_id)
-        claims.fail(rt.db, held, "internal_error", "the analysis failed unexpectedly")
+        rt.lifecycle.fail(held, "internal_error", "the analysis failed unexpectedly")
     else:
-        if claims.succeed(rt.db, held, output.payload, output.text, output.models):
+        if rt.lifecycle.succeed(held, outcome):
             log.info("job %s succeeded in %.2f s", held.job_id, time.perf_counter() - started)
         else:
             log.info(
@@ -119,12 +136,42 @@ def _run(rt: WorkerRuntime, held: claims.Claim) -> None:
             )
 
 
-def _register(job_type: str) -> None:
-    @app.task(name=task_name(job_type), base=JobTask)
+def _analyse(
+    rt: WorkerRuntime,
+    analysis: Analysis[Any],
+    originals: dict[str, str],
+    options: dict[str, Any],
+    checkpoint: Checkpoint,
+) -> Outcome:
+    """The type's pipeline on the pages it reads, its result stored as JSON and text."""
+    pipeline = rt.pipelines.get(analysis)
+    limits = get_settings().limits
+    inputs = job_inputs(rt.store, originals, analysis, limits, checkpoint)
+    result = pipeline.run(inputs, analysis.options.model_validate(options))
+    return Outcome(result.model_dump(mode="json"), analysis.text(result), pipeline.models)
+
+
+def _give_back(rt: WorkerRuntime, held: Claim) -> None:
+    """The worker is stopping: the job goes back to the queue with a new wake-up now (or the
+    scheduler's, if the broker cannot take it)."""
+    if not rt.lifecycle.release(held, resend=True):
+        return
+    log.info("job %s given back: the worker is stopping", held.job_id)
+    with rt.db.session() as session:
+        job_type = session.get_one(Job, held.job_id).type
+    try:
+        send_wakeup(app, job_type, str(held.job_id))
+    except Exception:
+        log.warning("could not send job %s's wake-up; the scheduler will", held.job_id)
+        return
+    rt.lifecycle.mark_sent(held.job_id)
+
+
+def _register(analysis: Analysis[Any]) -> None:
+    @app.task(name=analysis.task_name, base=JobTask)
     def run(job_id: str) -> None:
         execute(job_id)
 
 
-for _analysis in ANALYSIS_TYPES.values():
-    if _analysis.installed:
-        _register(_analysis.name)
+for _analysis in ANALYSES.values():
+    _register(_analysis)

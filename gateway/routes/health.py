@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 
+from gateway.capabilities import live_workers
 from gateway.services import Services, ServicesDep
-from shared.db.models import WorkerHeartbeat, utcnow
 from shared.schemas.api import HealthOut
 
 router = APIRouter(tags=["service"])
@@ -54,13 +51,5 @@ def _ping_broker(services: Services) -> None:
 
 
 def _live_workers(services: Services) -> dict[str, int]:
-    """Workers per queue whose heartbeat is recent (three heartbeat periods)."""
-    since = utcnow() - timedelta(seconds=3 * services.settings.worker.heartbeat_seconds)
-    counts: dict[str, int] = {}
     with services.db.session() as session:
-        rows = session.scalars(
-            select(WorkerHeartbeat.queues).where(WorkerHeartbeat.last_seen >= since)
-        )
-        for queue in (q for queues in rows for q in queues.split(",")):
-            counts[queue] = counts.get(queue, 0) + 1
-    return counts
+        return live_workers(session, services.settings.worker.heartbeat_seconds)

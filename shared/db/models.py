@@ -1,4 +1,5 @@
-"""SQLAlchemy models: tenants, API keys, jobs (with their lease), results and job events.
+"""SQLAlchemy models: tenants, API keys, jobs (with their lease), results, job events and worker
+heartbeats.
 
 Alembic migrations under `shared/db/migrations` are the only way these tables change.
 """
@@ -61,7 +62,12 @@ Document = JSON().with_variant(JSONB(), "postgresql")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: Document}
+    type_annotation_map = {
+        datetime: UTCDateTime,
+        dict[str, Any]: Document,
+        dict[str, str]: Document,
+        list[str]: Document,
+    }
 
 
 class Tenant(Base):
@@ -112,7 +118,10 @@ class Job(Base):
     status: Mapped[str] = mapped_column(String(20), default="queued")
     batch_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     input: Mapped[dict[str, Any]]
-    object_key: Mapped[str | None] = mapped_column(String(300))
+    originals: Mapped[dict[str, str]] = mapped_column(default=dict)
+    """Object keys of the uploaded files by form field (`file`, `target`)."""
+    originals_deleted_at: Mapped[datetime | None]
+    """When the originals were removed (personal data at the job's end, or retention)."""
     pages: Mapped[int | None]
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
     webhook_url: Mapped[str | None] = mapped_column(String(2000))
@@ -164,10 +173,16 @@ class JobEvent(Base):
 
 
 class WorkerHeartbeat(Base):
-    """Liveness of a worker process, written by the worker itself (works on every broker)."""
+    """Liveness of a worker process and what it can run, written by the worker itself (works on
+    every broker). Kept after the worker stops: its `analyses` tell the gateway which types the
+    deployment runs while no worker is up."""
 
     __tablename__ = "worker_heartbeats"
 
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     queues: Mapped[str] = mapped_column(String(200))
+    analyses: Mapped[list[str]] = mapped_column(default=list)
+    """The analysis types whose pipeline and model files this worker found."""
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    stopped_at: Mapped[datetime | None]

@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+from shared.analyses import ANALYSES
+from shared.lifecycle import JobStatus
 
 
 class ErrorBody(BaseModel):
@@ -42,17 +43,22 @@ class JobError(BaseModel):
 
 class JobOut(BaseModel):
     id: uuid.UUID
-    type: str
+    type: str = Field(json_schema_extra={"enum": list(ANALYSES)})
     status: JobStatus
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
     batch_id: uuid.UUID | None
-    input: InputInfo
+    input: InputInfo | dict[str, InputInfo] = Field(
+        description="the uploaded file; face_compare: one per input, `source` and `target`"
+    )
     pages: int | None
     models: dict[str, str] | None
     error: JobError | None
     attempts: int = Field(description="claims by a worker so far (crashed runs included)")
+    original_deleted: bool = Field(
+        False, description="the originals were deleted (personal data at the job's end)"
+    )
     links: JobLinks
 
 

@@ -40,10 +40,10 @@ def queued_job(settings: Settings, data: bytes, job_type: str = "general") -> uu
         tenant = Tenant(name=f"t-{uuid.uuid4().hex[:6]}", webhook_secret="s")
         session.add(tenant)
         session.flush()
-        job = Job(tenant_id=tenant.id, type=job_type, input={}, object_key=f"o/{uuid.uuid4()}")
+        key = f"o/{uuid.uuid4()}"
+        job = Job(tenant_id=tenant.id, type=job_type, input={}, originals={"file": key})
         session.add(job)
-    assert job.object_key is not None
-    open_store(settings.storage).put(job.object_key, data, "image/png")
+    open_store(settings.storage).put(key, data, "image/png")
     return job.id
 
 

@@ -10,7 +10,7 @@ from PIL import Image
 
 from bench import compare_general
 from bench.compare_general import EngineRun, normalise_whitespace, paddle_page, page_text
-from shared.schemas.results import Line, Page
+from shared.analyses.general import Line, Page
 from synth.documents import PageStyle, SyntheticPage, TruthLine, quad_of
 
 SIZE = (400, 200)

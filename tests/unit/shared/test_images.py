@@ -17,7 +17,7 @@ from PIL import Image, ImageFile
 
 from shared import errors
 from shared.config import LimitSettings
-from shared.images import DocumentInfo, inspect_document, load_pages
+from shared.images import DocumentInfo, inspect_document, read_pages
 
 LIMITS = LimitSettings()
 WHITE, BLACK, RED = (255, 255, 255), (0, 0, 0), (255, 0, 0)
@@ -95,7 +95,7 @@ def refused(
         inspect_document(data, limits, max_pages=max_pages)
     assert caught.value.code == code
     with pytest.raises(error):
-        load_pages(data, limits, max_pages=max_pages)
+        list(read_pages(data, limits, max_pages=max_pages))
     return caught.value.details
 
 
@@ -106,7 +106,7 @@ def test_jpeg_is_accepted_and_decoded_to_rgb() -> None:
     data = encode(Image.new("RGB", (120, 80), RED), "JPEG", quality=95)
 
     assert inspect_document(data, LIMITS, max_pages=None) == DocumentInfo("image/jpeg", 1, 120, 80)
-    [page] = load_pages(data, LIMITS, max_pages=None)
+    [page] = list(read_pages(data, LIMITS, max_pages=None))
     assert (page.mode, page.size) == ("RGB", (120, 80))
     assert rgb(page, (60, 40))[0] > 240
 
@@ -117,7 +117,7 @@ def test_type_comes_from_the_bytes_so_a_png_sent_as_jpeg_is_read_as_png() -> Non
     info = inspect_document(data, LIMITS, max_pages=None)
 
     assert (info.content_type, info.width, info.height) == ("image/png", 64, 48)
-    assert rgb(load_pages(data, LIMITS, max_pages=None)[0], (0, 0)) == RED
+    assert rgb(list(read_pages(data, LIMITS, max_pages=None))[0], (0, 0)) == RED
 
 
 def test_multi_page_tiff_reports_every_page_and_reads_them_when_asked() -> None:
@@ -130,8 +130,8 @@ def test_multi_page_tiff_reports_every_page_and_reads_them_when_asked() -> None:
 
     assert inspect_document(data, LIMITS, max_pages=None) == DocumentInfo("image/tiff", 3, 30, 40)
     assert inspect_document(data, LIMITS, max_pages=3).pages == 3
-    assert [p.size for p in load_pages(data, LIMITS, max_pages=None)] == [(30, 40)]
-    pages = load_pages(data, LIMITS, max_pages=50)
+    assert [p.size for p in list(read_pages(data, LIMITS, max_pages=None))] == [(30, 40)]
+    pages = list(read_pages(data, LIMITS, max_pages=50))
     assert [(p.mode, p.size) for p in pages] == [
         ("RGB", (30, 40)),
         ("RGB", (50, 50)),
@@ -159,7 +159,7 @@ def test_pdf_pages_are_rendered_at_the_configured_dpi() -> None:
         "application/pdf", 2, 1700, 2200
     )
     limits = LimitSettings(pdf_dpi=100)
-    pages = load_pages(data, limits, max_pages=10)
+    pages = list(read_pages(data, limits, max_pages=10))
     assert [(p.mode, p.size) for p in pages] == [("RGB", (850, 1100))] * 2
     assert rgb(pages[1], (100, 550)) == BLACK
     assert rgb(pages[1], (750, 550)) == WHITE
@@ -168,7 +168,7 @@ def test_pdf_pages_are_rendered_at_the_configured_dpi() -> None:
 def test_pdf_reads_only_the_first_page_for_document_types() -> None:
     data = half_black_pdf(pages=3)
 
-    assert len(load_pages(data, LIMITS, max_pages=None)) == 1
+    assert len(list(read_pages(data, LIMITS, max_pages=None))) == 1
     assert inspect_document(data, LIMITS, max_pages=None).pages == 3
 
 
@@ -200,7 +200,7 @@ def test_cmyk_jpeg_is_converted_to_rgb() -> None:
     image.paste((255, 0, 0, 0), (0, 0, 20, 40))  # cyan on the left
     data = encode(image, "JPEG", quality=100)
 
-    [page] = load_pages(data, LIMITS, max_pages=None)
+    [page] = list(read_pages(data, LIMITS, max_pages=None))
 
     assert page.mode == "RGB"
     red, green, blue = rgb(page, (5, 20))
@@ -215,7 +215,7 @@ def test_sixteen_bit_png_is_scaled_not_clipped() -> None:
     data = encode(image, "PNG")
     assert Image.open(io.BytesIO(data)).mode == "I;16"
 
-    [page] = load_pages(data, LIMITS, max_pages=None)
+    [page] = list(read_pages(data, LIMITS, max_pages=None))
 
     assert rgb(page, (0, 0)) == WHITE
     assert rgb(page, (1, 0)) == (128, 128, 128)
@@ -240,7 +240,7 @@ def test_transparency_is_composited_on_white(mode: str) -> None:
     image, options = transparent_right_half(mode)
     data = encode(image, "PNG", **options)
 
-    [page] = load_pages(data, LIMITS, max_pages=None)
+    [page] = list(read_pages(data, LIMITS, max_pages=None))
 
     assert page.mode == "RGB"
     assert rgb(page, (24, 16)) == WHITE
@@ -250,7 +250,7 @@ def test_transparency_is_composited_on_white(mode: str) -> None:
 def test_half_transparent_black_becomes_mid_grey() -> None:
     data = encode(Image.new("RGBA", (32, 32), (0, 0, 0, 128)), "PNG")
 
-    [page] = load_pages(data, LIMITS, max_pages=None)
+    [page] = list(read_pages(data, LIMITS, max_pages=None))
 
     assert rgb(page, (0, 0)) == (127, 127, 127)
 
@@ -259,7 +259,7 @@ def test_half_transparent_black_becomes_mid_grey() -> None:
 def test_grayscale_bilevel_and_palette_become_rgb(mode: str) -> None:
     data = encode(Image.new(mode, (20, 20)), "PNG")
 
-    [page] = load_pages(data, LIMITS, max_pages=None)
+    [page] = list(read_pages(data, LIMITS, max_pages=None))
 
     assert (page.mode, rgb(page, (3, 3))) == ("RGB", BLACK)
 
@@ -272,7 +272,7 @@ def test_exif_orientation_6_swaps_width_and_height_and_rotates_pixels() -> None:
     data = encode(stored, "JPEG", exif=exif.tobytes(), quality=95)
 
     info = inspect_document(data, LIMITS, max_pages=None)
-    [page] = load_pages(data, LIMITS, max_pages=None)
+    [page] = list(read_pages(data, LIMITS, max_pages=None))
 
     assert (info.width, info.height) == (60, 120)
     assert page.size == (60, 120)
@@ -285,7 +285,7 @@ def test_animated_png_gives_its_first_frame() -> None:
     data = encode(frames[0], "PNG", save_all=True, append_images=frames[1:])
 
     assert inspect_document(data, LIMITS, max_pages=50).pages == 1
-    [page] = load_pages(data, LIMITS, max_pages=50)
+    [page] = list(read_pages(data, LIMITS, max_pages=50))
     assert rgb(page, (10, 10)) == RED
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from shared.schemas.results import Line, Page
+from shared.analyses.general import Line, Page
 from synth.corpus import Corpus
 from synth.documents import PageStyle, SyntheticPage, TruthLine, print_rows
 from synth.scores import quad_iou, score_page

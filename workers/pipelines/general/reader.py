@@ -10,14 +10,14 @@ received → put lines in reading order on the upright page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from shared.analyses.general import GeneralResult, Line, Page, Quad, Word
 from shared.config import ModelSettings
-from shared.schemas.results import GeneralResult, Line, Page, Quad, Word
 from workers.engines.runtime.model_store import model_folder, tessdata_folder
 from workers.engines.text.detection import TextDetector
 from workers.engines.text.korean_recognition import KoreanLineRecognizer
@@ -52,7 +52,14 @@ class GeneralReader:
 
     @classmethod
     def load(cls, settings: ModelSettings) -> GeneralReader:
-        """Find the models named in `settings` and load them.
+        """Find the models named in `settings` and load them (see `find`)."""
+        reader = cls.find(settings)
+        reader.load_models()
+        return reader
+
+    @classmethod
+    def find(cls, settings: ModelSettings) -> GeneralReader:
+        """A reader of the models named in `settings`, not loaded yet.
 
         Raises ModelUnavailableError when a model or Tesseract's Korean data is missing.
         """
@@ -74,23 +81,23 @@ class GeneralReader:
                 routing,
                 model_first=settings.hangul_first == "model",
             )
-        reader = cls(
-            TextDetector(detection, settings.intra_op_threads, settings.device), recognizer
-        )
-        reader.detector.load()
-        reader.recognizer.load()
-        return reader
+        detector = TextDetector(detection, settings.intra_op_threads, settings.device)
+        return cls(detector, recognizer)
+
+    def load_models(self) -> None:
+        """Load every model (once; later calls do nothing)."""
+        self.detector.load()
+        self.recognizer.load()
 
     @property
     def models(self) -> dict[str, str]:
         """The model versions behind a result, as a job's `models` reports them."""
         return {"text_detection": self.detector.name, **self.recognizer.models}
 
-    def read(self, pages: list[Image.Image]) -> GeneralResult:
-        """Read RGB pages as received, whichever way up; lines come in reading order.
-
-        `slices` counts the slices that long pages were detected in (1 when none was split).
-        """
+    def read(self, pages: Iterable[Image.Image]) -> GeneralResult:
+        """Read RGB pages as received, whichever way up, one at a time; lines come in reading
+        order. `slices` counts the slices that long pages were detected in (1 when none was
+        split)."""
         read = [self._read_page(page) for page in pages]
         read_pages = [page for page, _ in read]
         split = sum(slices for _, slices in read if slices > 1)

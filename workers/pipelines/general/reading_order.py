@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from shared.schemas.results import Line
+from shared.analyses.general import Line
 
 SAME_ROW = 0.5
 """Lines whose vertical extents overlap by this share of the shorter one sit on one row."""

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from shared.analyses.general import GeneralResult, Page
 from shared.config import LimitSettings, ModelSettings
 from shared.errors import AspectRatioOutOfRangeError
-from shared.images import inspect_document, load_pages
-from shared.schemas.results import GeneralResult, Page
+from shared.images import inspect_document, read_pages
 from synth.corpus import Corpus
 from synth.documents import (
     PageStyle,
@@ -293,7 +293,7 @@ def encode(pages: list[Image.Image], fmt: str) -> bytes:
 def test_every_page_of_a_pdf_or_tiff_is_read_in_order(reader: GeneralReader, fmt: str) -> None:
     pages = [short_page(seed=10 + i) for i in range(3)]
     images = [pages[0].image, turned(pages[1].image, 90), pages[2].image]
-    decoded = load_pages(encode(images, fmt), LIMITS, max_pages=LIMITS.max_pages)
+    decoded = list(read_pages(encode(images, fmt), LIMITS, max_pages=LIMITS.max_pages))
     for page, image in zip(decoded, images, strict=True):  # PDF pages render rounded up
         assert np.allclose(page.size, image.size, atol=1)
 

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from shared.analyses.general import GeneralResult, Line
 from shared.config import ModelSettings
 from shared.errors import ModelUnavailableError
-from shared.schemas.results import GeneralResult, Line
 from synth.documents import PageStyle, SyntheticPage, print_rows
 from synth.fonts import font_path
 from synth.scores import best_match, character_errors, score_page

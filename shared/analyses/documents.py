@@ -1,0 +1,83 @@
+"""What the document types (business registration, credit card, ID card) share: fields with
+their printed label, value, confidence, box and validity; checks; the page's lines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from shared.analyses.contract import Analysis, Row
+from shared.analyses.general import Line, Quad
+from shared.analyses.options import DocumentOptions
+
+TEXT_MODELS = (
+    "text_detection",
+    "text_recognition",
+    "text_recognition_hangul",
+    "text_recognition_hangul_second",
+)
+
+
+class DocumentField(BaseModel):
+    key: str = Field(description="canonical key (API.md), e.g. registration_number")
+    label: str = Field(description="the label as printed, e.g. 등록번호")
+    value: str
+    confidence: float = Field(ge=0, le=1)
+    box: Quad | None
+    valid: bool | None = Field(description="null where no rule applies")
+
+
+class Check(BaseModel):
+    name: str
+    passed: bool | None = Field(description="null where the check was not performed")
+    detail: str = ""
+
+
+class DocumentResult(BaseModel):
+    """A recognised document: its kind, its fields in canonical order, checks and lines."""
+
+    document_type: str
+    subtype: str | None = None
+    fields: list[DocumentField]
+    checks: list[Check] = []
+    lines: list[Line] = []
+
+
+def document_text(result: DocumentResult) -> str:
+    """`label: value` per field, in the document's order."""
+    return "\n".join(f"{field.label}: {field.value}" for field in result.fields)
+
+
+def document_rows(keys: tuple[str, ...]) -> Callable[[Any], list[Row]]:
+    """A row per document: the subtype, then each canonical key's value and confidence."""
+
+    def rows(result: DocumentResult) -> list[Row]:
+        found = {field.key: field for field in result.fields}
+        row: Row = {"subtype": result.subtype}
+        for key in keys:
+            field = found.get(key)
+            row[key] = field.value if field else None
+            row[f"{key}_confidence"] = field.confidence if field else None
+        return [row]
+
+    return rows
+
+
+def document_analysis(
+    name: str, summary: str, result: type[DocumentResult], keys: tuple[str, ...]
+) -> Analysis[Any]:
+    """The contract of a document type: first page, the text models, its keys as columns."""
+    return Analysis(
+        name=name,
+        summary=summary,
+        queue="ocr",
+        options=DocumentOptions,
+        result=result,
+        text=document_text,
+        rows=document_rows(keys),
+        model_roles=TEXT_MODELS,
+        pipeline=None,
+        personal_data=name != "business_registration",
+    )
