@@ -1,5 +1,5 @@
 """`python -m boda`."""
 
-from boda.cli import app
+from boda.cli import main
 
-app(prog_name="boda")
+main()

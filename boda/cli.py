@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import typer
@@ -29,6 +29,32 @@ app.add_typer(secrets_app, name="secrets")
 app.add_typer(models_app, name="models")
 
 TenantOption = Annotated[str, typer.Option("--tenant", help="tenant name")]
+
+
+class CommandError(Exception):
+    """What went wrong, said in one line to the person at the terminal."""
+
+
+def main() -> None:
+    """The `boda` command: a refusal or an unreachable server is one line on stderr and exit
+    status 1, never a traceback."""
+    from shared.errors import BodaError
+
+    try:
+        app(prog_name="boda")
+    except CommandError as e:
+        _exit_with(str(e))
+    except BodaError as e:
+        _exit_with(e.message)
+    except FileNotFoundError as e:
+        _exit_with(f"no such file: {e.filename}")
+    except httpx.TransportError as e:
+        _exit_with(f"cannot reach {e.request.url.copy_with(path='/', query=None)}: {e}")
+
+
+def _exit_with(message: str) -> None:
+    typer.echo(f"boda: {message}", err=True)
+    raise SystemExit(1)
 
 
 def _settings() -> Settings:
@@ -62,6 +88,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     uvicorn.run(
         "gateway.app:create_app",
         factory=True,
+        http="gateway.server:TimedH11Protocol",
         host=host,
         port=port,
         log_level=settings.log_level.lower(),
@@ -152,17 +179,23 @@ def submit(
             data={"type": type},
             files={"file": (file.name, file.read_bytes())},
         )
-        job = response.json()
-        if response.status_code >= 400:
-            typer.echo(json.dumps(job, ensure_ascii=False, indent=2), err=True)
-            raise typer.Exit(1)
+        job = _answer(response)
         if job["status"] not in ("succeeded", "failed", "cancelled"):
-            job = client.get(f"/v1/jobs/{job['id']}", params={"wait": min(wait, 30)}).json()
+            job = _answer(client.get(f"/v1/jobs/{job['id']}", params={"wait": min(wait, 30)}))
         if job["status"] != "succeeded":
-            typer.echo(json.dumps(job, ensure_ascii=False, indent=2), err=True)
-            raise typer.Exit(1)
+            error = job["error"] or {"code": job["status"], "message": "not finished in time"}
+            raise CommandError(f"job {job['id']} {job['status']}: {error['message']}")
         result = client.get(f"/v1/jobs/{job['id']}/result" + (".txt" if text else ""))
         typer.echo(result.text if text else json.dumps(result.json(), ensure_ascii=False, indent=2))
+
+
+def _answer(response: httpx.Response) -> dict[str, Any]:
+    """The JSON body of a successful answer; a refusal as a `CommandError`."""
+    body: dict[str, Any] = response.json()
+    if response.status_code >= 400:
+        error = body.get("error", {})
+        raise CommandError(f"{response.status_code} {error.get('code')}: {error.get('message')}")
+    return body
 
 
 @tenants_app.command("create")

@@ -36,7 +36,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.services = services
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_request_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.limits.max_request_bytes,
+        read_timeout=settings.limits.read_timeout_seconds,
+    )
     app.include_router(health.router)
     app.include_router(jobs.router)
     app.include_router(results.router)

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match
 
 from shared.errors import BodaError
 from shared.schemas.api import ErrorResponse
@@ -22,6 +23,7 @@ STATUS_BY_CODE = {
     "unauthorized": 401,
     "not_found": 404,
     "method_not_allowed": 405,
+    "request_timeout": 408,
     "job_not_finished": 409,
     "job_finished": 409,
     "job_failed": 409,
@@ -62,6 +64,7 @@ JSON_ERRORS: dict[int | str, dict[str, Any]] = {
     for status, answer in ERRORS.items()
 }
 """The same, for routes whose success is not JSON (their errors still are)."""
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _CODE_BY_HTTP_STATUS = {
     400: "invalid_request",
     401: "unauthorized",
@@ -89,12 +92,27 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(400, "invalid_request", "the request is malformed", {"errors": problems})
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = _CODE_BY_HTTP_STATUS.get(exc.status_code, "invalid_request")
     response = error_response(exc.status_code, code, str(exc.detail))
-    response.headers.update(exc.headers or {})  # 405's Allow
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(_allowed_methods(request))
     return response
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.routes
+            if isinstance(route, BaseRoute)
+        )
+    ]
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

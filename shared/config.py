@@ -49,7 +49,9 @@ class LimitSettings(BaseModel):
     max_aspect_ratio: float = 10.0
     max_pages: int = 50
     pdf_dpi: int = 200
-    max_wait_seconds: int = 30
+    read_timeout_seconds: float = Field(
+        30.0, description="for a request head to arrive, and for each piece of a body"
+    )
 
 
 class UrlFetchSettings(BaseModel):

@@ -17,7 +17,7 @@ from typing import Any
 
 import urllib3.exceptions
 from billiard.exceptions import SoftTimeLimitExceeded
-from celery import Task
+from celery import Celery, Task
 from celery.signals import worker_process_init, worker_shutting_down
 from sqlalchemy.exc import OperationalError
 
@@ -27,7 +27,7 @@ from shared.db.models import Job
 from shared.db.session import Database, get_database
 from shared.errors import BodaError, ModelUnavailableError
 from shared.lifecycle import Claim, JobLifecycle, Outcome
-from shared.queue import send_wakeup
+from shared.queue import create_celery, send_wakeup
 from shared.storage import ObjectStore, open_store
 from workers.celery_app import app
 from workers.inputs import Checkpoint, job_inputs
@@ -61,13 +61,16 @@ class WorkerRuntime:
     store: ObjectStore
     lifecycle: JobLifecycle
     pipelines: PipelineCache
+    celery: Celery
+    """For wake-ups a job sends itself (given back by a stopping worker)."""
 
 
 @cache
 def runtime() -> WorkerRuntime:
     settings = get_settings()
     db, store = get_database(settings.database_url), open_store(settings.storage)
-    return WorkerRuntime(db, store, JobLifecycle(db, store), PipelineCache(settings))
+    lifecycle = JobLifecycle(db, store)
+    return WorkerRuntime(db, store, lifecycle, PipelineCache(settings), create_celery(settings))
 
 
 @worker_process_init.connect
@@ -160,7 +163,7 @@ def _give_back(rt: WorkerRuntime, held: Claim) -> None:
     with rt.db.session() as session:
         job_type = session.get_one(Job, held.job_id).type
     try:
-        send_wakeup(app, job_type, str(held.job_id))
+        send_wakeup(rt.celery, job_type, str(held.job_id))
     except Exception:
         log.warning("could not send job %s's wake-up; the scheduler will", held.job_id)
         return

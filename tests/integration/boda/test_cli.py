@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,11 +10,12 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from boda.cli import app
+from boda.cli import app, main
 from shared.config import get_settings
 from shared.db.models import ApiKey, Tenant
 from shared.db.session import Database
 from shared.keys import key_matches, key_prefix
+from tests.conftest import free_port
 
 
 @pytest.fixture
@@ -80,3 +82,51 @@ def test_bootstrap_variables_set_the_default_tenant(
         stored = session.scalar(select(ApiKey).where(ApiKey.prefix == "abcdef123456"))
         assert stored is not None and key_matches(key, stored.key_sha256)
     db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["submit", "no-such-scan.png", "--api-key", "boda_x_y"], "no such file: no-such-scan.png"),
+        (["tenants", "create", "default"], "tenant 'default' already exists"),
+        (["keys", "revoke", "nosuchprefix"], "no API key with prefix 'nosuchprefix'"),
+    ],
+    ids=["missing-file", "duplicate-tenant", "unknown-key"],
+)
+def test_a_refusal_is_one_line_and_a_failing_exit(
+    cli: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    says: str,
+) -> None:
+    invoke(cli, "migrate")
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "argv", ["boda", *args])
+
+    with pytest.raises(SystemExit) as exited:
+        main()
+
+    out = capsys.readouterr()
+    assert exited.value.code == 1
+    assert out.err == f"boda: {says}\n" and out.out == ""
+
+
+def test_a_server_that_is_down_is_one_line(
+    cli: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(b"\x89PNG")
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    argv = ["boda", "submit", str(scan), "--url", url, "--api-key", "boda_x_y"]
+    monkeypatch.setattr(sys, "argv", argv)
+
+    with pytest.raises(SystemExit) as exited:
+        main()
+
+    err = capsys.readouterr().err
+    assert exited.value.code == 1
+    assert err.startswith(f"boda: cannot reach {url}/: ") and err.count("\n") == 1

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+from shared.analyses import ANALYSES
 from shared.tenants import add_api_key, create_tenant
 from tests.integration.conftest import Api, png
 
@@ -213,3 +217,114 @@ def test_a_streamed_body_is_cut_off_at_the_limit(api: Api) -> None:
     )
     assert (response.status_code, response.json()["error"]["code"]) == (413, "payload_too_large")
     assert api.job_count() == 0
+
+
+def test_a_pending_job_says_where_and_when_to_look_again(api: Api) -> None:
+    response = api.client.post(
+        "/v1/jobs", headers=api.auth, data={"type": "general"}, files={"file": ("a.png", png())}
+    )
+    assert response.status_code == 202
+    assert response.headers["location"] == f"/v1/jobs/{response.json()['id']}"
+    assert int(response.headers["retry-after"]) >= 1
+
+
+def test_options_nested_without_end_are_invalid_options(api: Api) -> None:
+    deep = "[" * 2000 + "]" * 2000
+    for options in (f'{{"keep_original": {deep}}}', '{"a":' * 3000 + "1" + "}" * 3000):
+        answer = api.submit(png(), options=options)
+        assert (answer["status"], answer["body"]["error"]["code"]) == (400, "invalid_options")
+    assert api.job_count() == 0
+
+
+@pytest.mark.parametrize(
+    "position",
+    ["2026-01-01T00:00:00", "0001-01-01T00:00:00+00:00", "not a time", "\xff"],
+    ids=["no-zone", "year-1", "garbage", "not-utf8"],
+)
+def test_a_forged_cursor_is_a_bad_request(api: Api, position: str) -> None:
+    raw = f"{position}|{uuid.uuid4()}".encode("latin-1")
+    cursor = base64.urlsafe_b64encode(raw).decode()
+    response = api.client.get("/v1/jobs", headers=api.auth, params={"cursor": cursor})
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "invalid_request")
+
+
+def test_an_empty_idempotency_key_is_no_key(api: Api) -> None:
+    headers = {**api.auth, "Idempotency-Key": ""}
+    files = {"file": ("a.png", png())}
+    first = api.client.post("/v1/jobs", headers=headers, data={"type": "general"}, files=files)
+    other = {"file": ("b.png", png(500))}
+    second = api.client.post("/v1/jobs", headers=headers, data={"type": "general"}, files=other)
+    assert first.status_code == second.status_code == 202, second.text
+    assert first.json()["id"] != second.json()["id"]
+
+
+def test_a_webhook_url_must_pass_the_url_guard(api: Api) -> None:
+    for url in ("http://127.0.0.1:8000/hook", "http://169.254.169.254/", "ftp://example.com/"):
+        answer = api.submit(png(), webhook_url=url)
+        assert (answer["status"], answer["body"]["error"]["code"]) == (422, "url_not_allowed")
+    assert api.job_count() == 0 and api.object_count() == 0
+
+
+def test_a_wrong_method_says_which_are_allowed(api: Api) -> None:
+    response = api.client.put(f"/v1/jobs/{uuid.uuid4()}", headers=api.auth)
+    assert (response.status_code, response.json()["error"]["code"]) == (405, "method_not_allowed")
+    assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "DELETE"}
+
+
+def test_a_document_over_the_pixel_budget_is_refused_before_rendering(api: Api) -> None:
+    # Eight pages of 35 x 35 inches: under the per-page limit at 200 dpi, 392 M pixels in all.
+    document = pdfium.PdfDocument.new()
+    for _ in range(8):
+        document.new_page(2520, 2520)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    started = time.monotonic()
+    answer = api.submit(buffer.getvalue(), filename="big.pdf")
+    assert (answer["status"], answer["body"]["error"]["code"]) == (
+        422,
+        "image_dimensions_too_large",
+    )
+    assert answer["body"]["error"]["details"]["pixels"] == 8 * 7000 * 7000
+    assert time.monotonic() - started < 2  # rendering one page alone takes longer
+    assert api.job_count() == 0 and api.object_count() == 0
+
+
+def test_identical_requests_sent_at_once_with_a_new_key_get_the_first_job(api: Api) -> None:
+    headers = {**api.auth, "Idempotency-Key": "burst-1"}
+    data = png()
+
+    def send(_: int) -> tuple[int, str]:
+        response = api.client.post(
+            "/v1/jobs", headers=headers, data={"type": "general"}, files={"file": ("a.png", data)}
+        )
+        return response.status_code, response.json().get("id", response.text)
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(send, range(6)))
+    assert {status for status, _ in answers} == {202}, answers
+    assert len({job_id for _, job_id in answers}) == 1
+    assert api.job_count() == 1 and api.object_count() == 1
+
+
+def test_the_openapi_schema_describes_auth_types_and_results(api: Api) -> None:
+    schema = api.client.get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["apiKey"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "an API key: boda_<prefix>_<secret>",
+    }
+    submit = schema["paths"]["/v1/jobs"]["post"]
+    assert submit["security"] == [{"apiKey": []}]
+    body = schema["components"]["schemas"]["Body_submit_job_v1_jobs_post"]
+    assert body["properties"]["type"]["enum"] == list(ANALYSES)
+    assert body["oneOf"] == [{"required": ["file"]}, {"required": ["image_url"]}]
+    assert set(submit["responses"]["202"]["headers"]) == {"Location", "Retry-After"}
+    results = schema["paths"]["/v1/jobs/{job_id}/result"]["get"]["responses"]["200"]
+    refs = [one["$ref"] for one in results["content"]["application/json"]["schema"]["oneOf"]]
+    names = [ref.rsplit("/", 1)[1] for ref in refs]
+    assert names == [analysis.result.__name__ for analysis in ANALYSES.values()]
+    assert set(names) <= set(schema["components"]["schemas"])
+    assert len(set(names)) == len(ANALYSES) == 11
+    text = schema["paths"]["/v1/jobs/{job_id}/result.txt"]["get"]["responses"]
+    assert list(text["200"]["content"]) == ["text/plain"]
+    assert list(text["409"]["content"]) == ["application/json"]

@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageFile
@@ -476,3 +477,84 @@ def test_pdf_encrypted_by_qpdf(tmp_path: Path) -> None:
     refused(encrypted("user-secret"), errors.PdfEncryptedError, "pdf_encrypted")
     # Only an owner password (permissions): every reader opens it without asking, and so do we.
     assert inspect_document(encrypted(""), LIMITS, max_pages=None).width == 1700
+
+
+# --- whole documents: budget, and pages decoded one at a time ---------------------------------
+
+
+class DecodeCounter:
+    """Counts pixel decodes (Pillow's ImageFile.load with tiles left to decode)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        load = ImageFile.ImageFile.load
+
+        def counting(image: ImageFile.ImageFile) -> Any:
+            self.calls += bool(image.tile)
+            return load(image)
+
+        monkeypatch.setattr(ImageFile.ImageFile, "load", counting)
+
+
+def sixteen_bit_tiff(pages: int, size: tuple[int, int] = (400, 300)) -> bytes:
+    frames = [
+        Image.fromarray(np.full(size[::-1], 40000 + i, dtype=np.uint16)) for i in range(pages)
+    ]
+    return encode(frames[0], "TIFF", save_all=True, append_images=frames[1:])
+
+
+def test_the_gateway_decodes_only_the_first_page_of_a_multi_page_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = sixteen_bit_tiff(10)
+    counter = DecodeCounter(monkeypatch)
+
+    info = inspect_document(data, LIMITS, max_pages=50)
+
+    assert (info.pages, info.width, info.height) == (10, 400, 300)
+    assert counter.calls == 1
+
+
+def test_pages_are_decoded_one_at_a_time_as_they_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = sixteen_bit_tiff(5)
+    counter = DecodeCounter(monkeypatch)
+
+    pages = read_pages(data, LIMITS, max_pages=50)
+    first = next(pages)
+
+    assert counter.calls == 1 and first.size == (400, 300)
+    assert len(list(pages)) == 4 and counter.calls == 5
+
+
+def test_a_document_over_the_pixel_budget_is_refused_from_its_page_boxes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    document = pdfium.PdfDocument.new()
+    for _ in range(8):
+        document.new_page(2520, 2520)  # 35 inches: 7000 x 7000 pixels at 200 dpi
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    monkeypatch.setattr(pdfium.PdfPage, "render", lambda *_, **__: pytest.fail("rendered"))
+
+    details = refused(
+        buffer.getvalue(),
+        errors.ImageDimensionsTooLargeError,
+        "image_dimensions_too_large",
+        max_pages=50,
+    )
+
+    assert details == {"pixels": 8 * 7000 * 7000, "pages": 8, "limit": 200_000_000}
+    # Document types read the first page only: one such page is within every limit.
+    assert inspect_document(buffer.getvalue(), LIMITS, max_pages=None).pages == 8
+
+
+def test_a_zero_page_pdf_after_an_encrypted_one_is_corrupt_not_encrypted() -> None:
+    encrypt = f"<< /Filter /Standard /V 1 /R 2 /O <{'ab' * 32}> /U <{'cd' * 32}> /P -44 >>"
+    trailer = f"/Encrypt 4 0 R /ID [<{'01' * 16}> <{'01' * 16}>]"
+    refused(minimal_pdf([*ONE_PAGE, encrypt], trailer), errors.PdfEncryptedError, "pdf_encrypted")
+    no_pages = minimal_pdf(
+        ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"]
+    )
+
+    refused(no_pages, errors.CorruptImageError, "corrupt_image")
