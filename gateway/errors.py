@@ -1,4 +1,4 @@
-"""The one place where domain errors become HTTP responses (API.md's error table)."""
+"""The one place where domain errors become HTTP responses (the API's error table: README, API)."""
 
 from __future__ import annotations
 

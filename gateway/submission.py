@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,11 +25,9 @@ from shared.analyses import Analysis, Pages
 from shared.db.models import Job, utcnow
 from shared.errors import ConflictError
 from shared.images import DocumentInfo, inspect_document
-from shared.queue import send_wakeup
 from shared.schemas.api import InputInfo
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -183,9 +180,4 @@ def _remove(services: Services, job: Job) -> None:
 
 def wake(services: Services, job: Job) -> None:
     """Send the job's wake-up; if the broker is down, the scheduler sends it later."""
-    try:
-        send_wakeup(services.celery, job.type, str(job.id))
-    except Exception:
-        log.warning("broker unavailable; job %s waits for the scheduler", job.id, exc_info=True)
-        return
-    services.lifecycle.mark_sent(job.id)
+    services.lifecycle.wake(services.celery, job.type, job.id)

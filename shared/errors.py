@@ -59,10 +59,6 @@ class ConflictError(BodaError):
         self.code = code
 
 
-class PayloadTooLargeError(BodaError):
-    code = "payload_too_large"
-
-
 class ImageTooLargeError(BodaError):
     code = "image_too_large"
 
@@ -105,7 +101,3 @@ class UrlFetchFailedError(BodaError):
 
 class ModelUnavailableError(BodaError):
     code = "model_unavailable"
-
-
-class ServiceUnavailableError(BodaError):
-    code = "service_unavailable"

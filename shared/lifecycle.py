@@ -13,7 +13,7 @@ claimed from `queued` by one worker, only the holder of the claim (worker, run a
 end it, and the terminal transition, the result and the event are one transaction. Batches and
 webhook events hang their own transitions on these.
 
-Originals follow API.md's `keep_original` rule here: a personal-data type's originals are
+Originals follow the `keep_original` option's rule here: a personal-data type's originals are
 deleted when its job succeeds or is cancelled (a failed job keeps them for a retry); a retry
 without them is `409 original_deleted`.
 """
@@ -27,6 +27,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
+from celery import Celery
 from sqlalchemy import Update, select, update
 from sqlalchemy.orm import Session
 
@@ -34,6 +35,7 @@ from shared.analyses import ANALYSES
 from shared.db.models import Job, JobEvent, JobResult, utcnow
 from shared.db.session import Database
 from shared.errors import ConflictError, NotFoundError
+from shared.queue import send_wakeup
 from shared.storage import ObjectStore
 
 log = logging.getLogger(__name__)
@@ -78,14 +80,21 @@ class JobLifecycle:
 
     # Waking workers
 
-    def mark_sent(self, job_id: uuid.UUID) -> None:
-        """Record that a wake-up for the queued job is in the broker."""
+    def wake(self, celery: Celery, job_type: str, job_id: uuid.UUID) -> bool:
+        """Send a queued job's wake-up and record that it is in the broker; False (logged)
+        when the broker cannot take it: the scheduler sends it later."""
+        try:
+            send_wakeup(celery, job_type, str(job_id))
+        except Exception:
+            log.warning("broker unavailable; job %s waits for the scheduler", job_id, exc_info=True)
+            return False
         with self.db.session() as session:
             session.execute(
                 update(Job)
                 .where(Job.id == job_id, Job.status == JobStatus.QUEUED)
                 .values(enqueued_at=utcnow())
             )
+        return True
 
     # A worker's transitions
 

@@ -3,6 +3,7 @@ server per test run, and embedded-default settings in a temporary folder."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import socket
 from collections.abc import Iterator
@@ -11,15 +12,24 @@ from pathlib import Path
 import psycopg
 import pytest
 import redis
+from sqlalchemy import make_url
 
 from shared.config import Settings
 from shared.db.migrations import upgrade
 from shared.db.session import Database
 
 RUN_ID = secrets.token_hex(4)
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/0"
+# The machine's own services unless `tests/services.sh` (run by `make test`) started private ones.
+PG_ADMIN_URL = os.environ.get(
+    "BODA_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("BODA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+
+
+def pg_database_url(name: str) -> str:
+    """The SQLAlchemy URL of database `name` on the tests' Postgres."""
+    return str(make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg", database=name))
 
 
 def free_port() -> int:
@@ -34,7 +44,7 @@ def pg_url() -> Iterator[str]:
     name = f"boda_test_{RUN_ID}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    yield pg_database_url(name)
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -27,7 +27,6 @@ from shared.config import Settings
 from shared.db.models import Job, WorkerHeartbeat, utcnow
 from shared.db.session import Database
 from shared.lifecycle import JobLifecycle, JobStatus
-from shared.queue import send_wakeup
 from workers.wakeups import BrokerQueues
 
 log = logging.getLogger(__name__)
@@ -94,14 +93,9 @@ class Reconciler:
             return []
 
     def _send(self, job: _Waiting) -> None:
-        try:
-            send_wakeup(self.celery, job.type, str(job.id))
-        except Exception:
-            # enqueued_at stays as it was: the job is tried again next tick.
-            log.warning("could not send job %s to the broker", job.id, exc_info=True)
-            return
-        self.lifecycle.mark_sent(job.id)
-        log.info("job %s had no wake-up in the broker; sent one", job.id)
+        # If the broker cannot take it, enqueued_at stays as it was: tried again next tick.
+        if self.lifecycle.wake(self.celery, job.type, job.id):
+            log.info("job %s had no wake-up in the broker; sent one", job.id)
 
     def forget_old_workers(self) -> None:
         with self.db.session() as session:

@@ -27,7 +27,7 @@ from shared.db.models import Job
 from shared.db.session import Database, get_database
 from shared.errors import BodaError, ModelUnavailableError
 from shared.lifecycle import Claim, JobLifecycle, Outcome
-from shared.queue import create_celery, send_wakeup
+from shared.queue import create_celery
 from shared.storage import ObjectStore, open_store
 from workers.celery_app import app
 from workers.inputs import Checkpoint, job_inputs
@@ -162,12 +162,7 @@ def _give_back(rt: WorkerRuntime, held: Claim) -> None:
     log.info("job %s given back: the worker is stopping", held.job_id)
     with rt.db.session() as session:
         job_type = session.get_one(Job, held.job_id).type
-    try:
-        send_wakeup(rt.celery, job_type, str(held.job_id))
-    except Exception:
-        log.warning("could not send job %s's wake-up; the scheduler will", held.job_id)
-        return
-    rt.lifecycle.mark_sent(held.job_id)
+    rt.lifecycle.wake(rt.celery, job_type, held.job_id)
 
 
 def _register(analysis: Analysis[Any]) -> None:

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 from pathlib import Path
 from typing import Any
 
 from celery import Celery
-
-log = logging.getLogger(__name__)
 
 
 class BrokerQueues:

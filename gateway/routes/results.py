@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1/jobs", tags=["results"])
 
 RESULT_SCHEMAS: dict[int | str, dict[str, object]] = {
     200: {
-        "description": "the result; its shape is the job type's (see API.md)",
+        "description": "the result; its shape is the job type's (one schema per type)",
         "content": {
             "application/json": {
                 "schema": {

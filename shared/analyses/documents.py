@@ -21,7 +21,7 @@ TEXT_MODELS = (
 
 
 class DocumentField(BaseModel):
-    key: str = Field(description="canonical key (API.md), e.g. registration_number")
+    key: str = Field(description="canonical key, e.g. registration_number")
     label: str = Field(description="the label as printed, e.g. 등록번호")
     value: str
     confidence: float = Field(ge=0, le=1)

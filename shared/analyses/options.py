@@ -1,4 +1,4 @@
-"""Job options shared by several types (API.md's options table); each type's own options
+"""Job options shared by several types (the API's options table); each type's own options
 model lives with its contract. Validated strictly: a misspelt option is an error, not a no-op."""
 
 from __future__ import annotations

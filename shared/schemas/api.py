@@ -1,4 +1,4 @@
-"""Models of the HTTP API's bodies (see API.md)."""
+"""Models of the HTTP API's bodies (the OpenAPI schema at /docs describes them)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ import pytest
 
 from shared.config import StorageSettings
 from shared.storage import S3ObjectStore
-from tests.conftest import MODELS_DIR, RUN_ID, free_port
+from tests.conftest import MODELS_DIR, REDIS_URL, RUN_ID, free_port
 
 API_KEY = f"boda_e2e{RUN_ID}_{'k' * 40}"
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,7 +131,7 @@ def servers_service(
     bucket = f"boda-e2e-{RUN_ID}"
     env.update(
         BODA_DB__URL=pg_url,
-        BODA_BROKER__URL="redis://127.0.0.1:6379/0",
+        BODA_BROKER__URL=REDIS_URL,
         BODA_BROKER__KEY_PREFIX=redis_prefix,
         BODA_STORAGE__BACKEND="s3",
         BODA_STORAGE__ENDPOINT=s3_endpoint,

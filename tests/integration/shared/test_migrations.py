@@ -17,7 +17,7 @@ from sqlalchemy import text
 from shared.db.migrations import alembic_config
 from shared.db.models import Base, Job
 from shared.db.session import Database
-from tests.conftest import PG_ADMIN_URL, RUN_ID
+from tests.conftest import PG_ADMIN_URL, RUN_ID, pg_database_url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -30,7 +30,7 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    yield pg_database_url(name)
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -2,10 +2,10 @@
 
 The packaged PP-OCR recognisers read Latin letters, digits and punctuation well but have no
 Hangul: they turn Korean into Chinese characters, or drop it, with high confidence. They are
-used for what they read well (see script_routing).
+used for what they read well (see pipelines/general/routing).
 
 PaddleOCR's own TextRecognition reads one strip per call and pads every strip to at least
-48x320: the pieces script_routing hands it (a price, a code, a word) are mostly far shorter,
+48x320: the pieces Tesseract's route hands it (a price, a code, a word) are mostly far shorter,
 so most of its time went on padding. Here strips of similar width share a call, padded to at
 least MIN_WIDTH, which the model was exported for (its inference.yml gives 160 as the
 smallest width of its dynamic input). Everything else is as PaddleX does it: BGR scaled to

@@ -1,4 +1,4 @@
-"""What a text recogniser returns for one line image, and the interface recognisers share.
+"""What a text recogniser returns for one line image.
 
 Recognisers read upright line strips (see line_crops). Word boxes are in the strip's pixels;
 the pipeline maps them back to the page.
@@ -6,11 +6,7 @@ the pipeline maps them back to the page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
-
-import numpy as np
 
 Box = tuple[float, float, float, float]
 """(x0, y0, x1, y1) in pixels of a line strip."""
@@ -86,20 +82,3 @@ def join_pieces(pieces: list[Piece]) -> list[WordReading]:
         )
         words[-1] = WordReading(last.text + piece.text, min(last.confidence, piece.confidence), box)
     return words
-
-
-class TextRecognizer(Protocol):
-    """A line recogniser: loads its model once, then reads batches of RGB line strips."""
-
-    @property
-    def name(self) -> str:
-        """The model version, as reported in a job's `models`."""
-        ...
-
-    def load(self) -> None:
-        """Load the model (idempotent)."""
-        ...
-
-    def predict(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
-        """One reading per strip, in order."""
-        ...

@@ -1,10 +1,10 @@
 """Tesseract's Korean LSTM model (via tesserocr) reading one line strip at a time.
 
-It is the only Hangul recogniser that installs offline here (MODELS.md): run on detector
-line crops in single-line mode, with the strip scaled to LINE_HEIGHT px and padded, it reads
-printed Korean well. Its character set holds Hangul (1,076 syllables), digits and some
+It is the only Hangul recogniser a registry package ships (Debian's tesseract-ocr-kor): run on
+detector line crops in single-line mode, with the strip scaled to LINE_HEIGHT px and padded, it
+reads printed Korean well. Its character set holds Hangul (1,076 syllables), digits and some
 punctuation but no Latin letters, which come out as digits, jamo or stray syllables with low
-confidence; script_routing hands those to PP-OCR.
+confidence; Tesseract's route (pipelines/general/routing) hands those to PP-OCR.
 """
 
 from __future__ import annotations

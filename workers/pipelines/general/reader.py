@@ -4,7 +4,7 @@ Pure: pages in, `GeneralResult` out (no database, queue or HTTP). Per page:
 detect lines (PP-OCR det; in overlapping slices when the page is long, see slicing) → decide
 which way up the page and each line are (see orientation) → cut each line out upright
 (perspective crop) → read each strip (Boda's Korean model, PP-OCR for lines without Hangul,
-or Tesseract's route; see engines/script_routing) → map word boxes back to the page as
+or Tesseract's route; see second_opinion and routing) → map word boxes back to the page as
 received → put lines in reading order on the upright page.
 """
 

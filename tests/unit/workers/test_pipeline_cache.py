@@ -1,0 +1,40 @@
+"""Pipelines found through their contracts: what a worker can run, and what it reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shared.analyses import ANALYSES
+from shared.config import Settings
+from shared.errors import ModelUnavailableError
+from tests.conftest import MODELS_DIR
+from workers.pipeline_cache import PipelineCache
+from workers.pipelines import resolve
+from workers.pipelines.general import GeneralPipeline
+from workers.pipelines.general.reader import GeneralReader
+
+
+def settings(models: Path) -> Settings:
+    return Settings(models={"dir": models})  # type: ignore[arg-type]
+
+
+def test_a_worker_can_run_the_types_whose_pipeline_and_models_it_has(tmp_path: Path) -> None:
+    assert PipelineCache(settings(MODELS_DIR)).runnable({"ocr", "face"}) == ["general"]
+    assert PipelineCache(settings(MODELS_DIR)).runnable({"face"}) == []
+    assert PipelineCache(settings(tmp_path / "no-models")).runnable({"ocr"}) == []
+
+
+def test_a_pipeline_path_that_does_not_resolve_is_model_unavailable() -> None:
+    assert resolve("workers.pipelines.general:GeneralPipeline") is GeneralPipeline
+    for path in ("workers.pipelines.plates:PlateReader", "workers.pipelines.general:Nothing"):
+        with pytest.raises(ModelUnavailableError):
+            resolve(path)
+    with pytest.raises(ModelUnavailableError):
+        PipelineCache(settings(MODELS_DIR)).get(ANALYSES["face_spoof"])
+
+
+def test_the_models_a_general_job_names_are_the_roles_its_contract_declares() -> None:
+    pipeline = GeneralPipeline(GeneralReader.find(settings(MODELS_DIR).models))
+    assert set(pipeline.models) == set(ANALYSES["general"].model_roles)
