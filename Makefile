@@ -69,6 +69,7 @@ format: $(VENV)/.installed
 bench: install
 	$(PY) -m bench.general_latency
 	$(PY) -m bench.compare_general
+	$(PY) -m bench.batch_throughput
 
 eval: install fonts
 	$(PY) -m bench.eval_lines

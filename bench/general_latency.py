@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -24,12 +20,11 @@ from pathlib import Path
 
 import httpx
 
+from bench.service import embedded_service
 from shared.config import Settings
 from synth.documents import SyntheticPage
 from synth.sets import clean_set
 from workers.pipelines.general.reader import GeneralReader
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def in_process_seconds(pages: list[SyntheticPage], settings: Settings) -> list[float]:
@@ -54,51 +49,9 @@ class JobTiming:
 
 
 def service_seconds(pages: list[SyntheticPage], data_dir: Path) -> list[JobTiming]:
-    port = _free_port()
-    env = {**os.environ, "BODA_DATA_DIR": str(data_dir)}
-    log = (data_dir.parent / "service.log").open("wb")
-    service = subprocess.Popen(
-        [sys.executable, "-m", "boda", "run", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        client = _client(port, data_dir)
-        _wait_ready(client)
+    with embedded_service(data_dir) as client:
         _job_seconds(client, pages[0])  # warm-up
         return [_job_seconds(client, page) for page in pages]
-    finally:
-        service.terminate()
-        service.wait(timeout=60)
-        log.close()
-
-
-def _client(port: int, data_dir: Path) -> httpx.Client:
-    key_file = data_dir / "api_key"
-    deadline = time.monotonic() + 60
-    while not key_file.exists():
-        if time.monotonic() > deadline:
-            raise RuntimeError("the service did not create its API key")
-        time.sleep(0.2)
-    key = key_file.read_text().strip()
-    return httpx.Client(
-        base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {key}"}, timeout=90
-    )
-
-
-def _wait_ready(client: httpx.Client) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            body = client.get("/readyz").json()
-            if body["status"] == "ok" and body["workers"].get("ocr"):
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("the service did not become ready")
 
 
 def _job_seconds(client: httpx.Client, page: SyntheticPage) -> JobTiming:
@@ -124,12 +77,6 @@ def _job_seconds(client: httpx.Client, page: SyntheticPage) -> JobTiming:
         queued=(began - created).total_seconds(),
         worker=(ended - began).total_seconds(),
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from gateway.body_limit import BodyLimitMiddleware
 from gateway.errors import install_error_handlers
 from gateway.openapi import build_openapi
-from gateway.routes import health, jobs, results
+from gateway.routes import batches, deliveries, health, jobs, results
 from gateway.services import Services
 from shared.config import Settings, get_settings
 
@@ -36,10 +36,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.limits.max_request_bytes,
+        max_bytes_by_path={"/v1/batches": settings.batches.max_request_bytes},
         read_timeout=settings.limits.read_timeout_seconds,
     )
     app.include_router(health.router)
     app.include_router(jobs.router)
     app.include_router(results.router)
+    app.include_router(batches.router)
+    app.include_router(deliveries.router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app

@@ -17,21 +17,30 @@ class _BodyRefused(Exception):
 
 
 class BodyLimitMiddleware:
-    """Answers 413 `payload_too_large` once a body passes `max_bytes`, and 408
+    """Answers 413 `payload_too_large` once a body passes `max_bytes` (a path of
+    `max_bytes_by_path` has its own), and 408
     `request_timeout` when the next piece of an unfinished body takes over `read_timeout`."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, read_timeout: float) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        read_timeout: float,
+        max_bytes_by_path: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.read_timeout = read_timeout
+        self.max_bytes_by_path = max_bytes_by_path or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.max_bytes_by_path.get(scope["path"].rstrip("/"), self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send, self._too_large())
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            await self._refuse(scope, receive, send, self._too_large(max_bytes))
             return
         received = 0
         complete = False
@@ -51,8 +60,8 @@ class BodyLimitMiddleware:
                 raise refusal from None
             received += len(message.get("body", b""))
             complete = not message.get("more_body", False)
-            if received > self.max_bytes:
-                refusal = self._too_large()
+            if received > max_bytes:
+                refusal = self._too_large(max_bytes)
                 raise refusal
             return message
 
@@ -72,9 +81,9 @@ class BodyLimitMiddleware:
             if not answered:
                 await self._refuse(scope, receive, send, e)
 
-    def _too_large(self) -> _BodyRefused:
+    def _too_large(self, max_bytes: int) -> _BodyRefused:
         return _BodyRefused(
-            413, "payload_too_large", f"the request body is larger than {self.max_bytes} bytes"
+            413, "payload_too_large", f"the request body is larger than {max_bytes} bytes"
         )
 
     async def _refuse(

@@ -16,6 +16,7 @@ from shared.db.session import Database, get_database
 from shared.lifecycle import JobLifecycle
 from shared.queue import create_celery
 from shared.storage import ObjectStore, open_store
+from shared.url_guard import UrlGuard, webhook_guard
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Services:
     store: ObjectStore
     celery: Celery
     fetcher: UrlFetcher
+    webhook_guard: UrlGuard
     lifecycle: JobLifecycle
 
     @classmethod
@@ -37,7 +39,8 @@ class Services:
             store=store,
             celery=create_celery(settings),
             fetcher=UrlFetcher(settings.url_fetch, max_bytes=settings.limits.max_file_bytes),
-            lifecycle=JobLifecycle(db, store),
+            webhook_guard=webhook_guard(settings),
+            lifecycle=JobLifecycle(db, store, settings.webhooks),
         )
 
 

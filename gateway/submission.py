@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from gateway.capabilities import require_runnable
 from gateway.services import Services
 from shared.analyses import Analysis, Pages
-from shared.db.models import Job, utcnow
+from shared.db.models import Batch, Job, utcnow
 from shared.errors import ConflictError
 from shared.images import DocumentInfo, inspect_document
 from shared.schemas.api import InputInfo
@@ -47,7 +48,9 @@ class Submission:
 
 
 @dataclass(frozen=True)
-class _Original:
+class Original:
+    """An upload that passed validation, with what the job records of it."""
+
     field: str
     name: str
     upload: Upload
@@ -77,23 +80,12 @@ def submit(services: Services, tenant_id: uuid.UUID, sub: Submission) -> Job:
     request_sha256 = _request_sha256(sub, originals)
     if sub.idempotency_key:
         with services.db.session() as session:
-            earlier = _replay(session, tenant_id, sub.idempotency_key, request_sha256)
+            earlier = replay(session, Job, tenant_id, sub.idempotency_key, request_sha256)
         if earlier is not None:
             return earlier
-    job_id = uuid.uuid4()
-    single = len(originals) == 1
-    job = Job(
-        id=job_id,
-        tenant_id=tenant_id,
-        type=sub.analysis.name,
-        input=originals[0].describe() if single else {o.name: o.describe() for o in originals},
-        pages=originals[0].info.pages,
-        options=sub.options,
-        webhook_url=sub.webhook_url,
-        idempotency_key=sub.idempotency_key,
-        request_sha256=request_sha256,
-        originals={o.field: f"originals/{tenant_id}/{job_id}/{o.field}" for o in originals},
-    )
+    job = new_job(tenant_id, sub.analysis, originals, sub.options)
+    job.webhook_url, job.idempotency_key = sub.webhook_url, sub.idempotency_key
+    job.request_sha256 = request_sha256
     stored = _store_and_insert(services, job, originals)
     if stored is not job:
         return stored
@@ -101,22 +93,64 @@ def submit(services: Services, tenant_id: uuid.UUID, sub: Submission) -> Job:
     return job
 
 
-def _inspect(services: Services, sub: Submission) -> list[_Original]:
+def new_job(
+    tenant_id: uuid.UUID,
+    analysis: Analysis[Any],
+    originals: list[Original],
+    options: dict[str, Any],
+    batch_id: uuid.UUID | None = None,
+) -> Job:
+    """A queued job of `analysis` on validated originals, their object keys of its own."""
+    job_id = uuid.uuid4()
+    single = len(originals) == 1
+    return Job(
+        id=job_id,
+        tenant_id=tenant_id,
+        type=analysis.name,
+        batch_id=batch_id,
+        input=originals[0].describe() if single else {o.name: o.describe() for o in originals},
+        pages=originals[0].info.pages,
+        options=options,
+        originals={o.field: f"originals/{tenant_id}/{job_id}/{o.field}" for o in originals},
+    )
+
+
+def inspect_upload(
+    services: Services, analysis: Analysis[Any], field: str, upload: Upload
+) -> Original:
+    """One upload validated as an input `field` of `analysis` (the pages the type reads)."""
     limits = services.settings.limits
-    max_pages = limits.max_pages if sub.analysis.pages == Pages.ALL else None
+    max_pages = limits.max_pages if analysis.pages == Pages.ALL else None
+    spec = next(spec for spec in analysis.inputs if spec.field == field)
+    return Original(
+        field=field,
+        name=spec.name,
+        upload=upload,
+        info=inspect_document(upload.data, limits, max_pages=max_pages),
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+    )
+
+
+def store_originals(services: Services, job: Job, originals: list[Original]) -> None:
+    for original in originals:
+        key = job.originals[original.field]
+        services.store.put(key, original.upload.data, original.info.content_type)
+
+
+def remove_originals(services: Services, jobs: list[Job]) -> None:
+    for job in jobs:
+        for key in job.originals.values():
+            services.store.delete(key)
+
+
+def _inspect(services: Services, sub: Submission) -> list[Original]:
     return [
-        _Original(
-            field=spec.field,
-            name=spec.name,
-            upload=sub.uploads[spec.field],
-            info=inspect_document(sub.uploads[spec.field].data, limits, max_pages=max_pages),
-            sha256=hashlib.sha256(sub.uploads[spec.field].data).hexdigest(),
-        )
+        inspect_upload(services, sub.analysis, spec.field, sub.uploads[spec.field])
         for spec in sub.analysis.inputs
     ]
 
 
-def _request_sha256(sub: Submission, originals: list[_Original]) -> str:
+def _request_sha256(sub: Submission, originals: list[Original]) -> str:
     """What makes two requests the same: type, every original, options and webhook."""
     digests = [original.sha256 for original in originals]
     canonical = json.dumps(
@@ -127,57 +161,69 @@ def _request_sha256(sub: Submission, originals: list[_Original]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _replay(session: Session, tenant_id: uuid.UUID, key: str, request_sha256: str) -> Job | None:
-    """The job an idempotency key already made within the window, if any."""
-    job = session.scalar(select(Job).where(Job.tenant_id == tenant_id, Job.idempotency_key == key))
-    if job is None:
+Idempotent = TypeVar("Idempotent", Job, Batch)
+
+
+def replay(
+    session: Session, model: type[Idempotent], tenant_id: uuid.UUID, key: str, request_sha256: str
+) -> Idempotent | None:
+    """The job (or batch) an idempotency key already made within the window, if any;
+    `409 idempotency_key_mismatch` if it was made by another request."""
+    earlier = session.scalar(
+        select(model).where(model.tenant_id == tenant_id, model.idempotency_key == key)
+    )
+    if earlier is None:
         return None
-    if job.created_at < utcnow() - IDEMPOTENCY_WINDOW:
-        job.idempotency_key = None  # expired: the key may name a new request
+    if earlier.created_at < utcnow() - IDEMPOTENCY_WINDOW:
+        earlier.idempotency_key = None  # expired: the key may name a new request
         return None
-    if job.request_sha256 != request_sha256:
+    if earlier.request_sha256 != request_sha256:
         raise ConflictError(
             "idempotency_key_mismatch", "this Idempotency-Key was used for another request"
         )
-    return job
+    return earlier
 
 
-def _store_and_insert(services: Services, job: Job, originals: list[_Original]) -> Job:
-    """Store the originals and insert the job; the job that won when the same idempotency key
-    was sent at once by another request (its objects then removed again)."""
-    for original in originals:
-        key = job.originals[original.field]
-        services.store.put(key, original.upload.data, original.info.content_type)
-    try:
+def _store_and_insert(services: Services, job: Job, originals: list[Original]) -> Job:
+    """Store the originals and insert the job (or find the one that won its idempotency key)."""
+    store_originals(services, job, originals)
+
+    def insert() -> None:
         with services.db.session() as session:
             session.add(job)
+
+    return insert_once(services, job, insert, [job])
+
+
+def insert_once(
+    services: Services, row: Idempotent, insert: Callable[[], None], jobs: list[Job]
+) -> Idempotent:
+    """Run `insert` (of `row` and `jobs`, whose originals are stored); if any of it fails, the
+    originals are removed again. When `row`'s idempotency key was taken at once by another
+    request, the row that won is returned if it was the same request (else
+    `409 idempotency_key_mismatch`)."""
+    try:
+        insert()
     except IntegrityError as e:
-        _remove(services, job)
-        first = _winner(services, job) if job.idempotency_key else None
+        remove_originals(services, jobs)
+        first = None
+        if row.idempotency_key and row.request_sha256:
+            with services.db.session() as session:
+                first = replay(
+                    session, type(row), row.tenant_id, row.idempotency_key, row.request_sha256
+                )
         if first is None:
             raise ConflictError(
                 "idempotency_key_mismatch", "a request with this Idempotency-Key is in progress"
             ) from e
         return first
     except BaseException:
-        _remove(services, job)
+        remove_originals(services, jobs)
         raise
-    return job
-
-
-def _winner(services: Services, job: Job) -> Job | None:
-    """The job another request inserted under this job's idempotency key, if it is the same
-    request (`409 idempotency_key_mismatch` if not)."""
-    assert job.idempotency_key is not None and job.request_sha256 is not None
-    with services.db.session() as session:
-        return _replay(session, job.tenant_id, job.idempotency_key, job.request_sha256)
-
-
-def _remove(services: Services, job: Job) -> None:
-    for key in job.originals.values():
-        services.store.delete(key)
+    return row
 
 
 def wake(services: Services, job: Job) -> None:
-    """Send the job's wake-up; if the broker is down, the scheduler sends it later."""
-    services.lifecycle.wake(services.celery, job.type, job.id)
+    """Send the job's wake-up (a batch's jobs in their lane); if the broker is down, the
+    scheduler sends it later."""
+    services.lifecycle.wake(services.celery, job.type, job.id, batch=job.batch_id is not None)

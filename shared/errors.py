@@ -99,5 +99,17 @@ class UrlFetchFailedError(BodaError):
     code = "url_fetch_failed"
 
 
+class BatchTooLargeError(BodaError):
+    """More files or bytes in one batch than its limits allow."""
+
+    code = "batch_too_large"
+
+
+class UnsafeArchiveError(BodaError):
+    """A zip archive that cannot be read, or one that inflates like a zip bomb."""
+
+    code = "unsafe_archive"
+
+
 class ModelUnavailableError(BodaError):
     code = "model_unavailable"

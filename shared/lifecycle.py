@@ -24,32 +24,23 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import StrEnum
 from typing import Any
 
 from celery import Celery
 from sqlalchemy import Update, select, update
 from sqlalchemy.orm import Session
 
+from shared import events
 from shared.analyses import ANALYSES
-from shared.db.models import Job, JobEvent, JobResult, utcnow
+from shared.config import WebhookSettings
+from shared.db.models import Batch, Job, JobResult, utcnow
 from shared.db.session import Database
 from shared.errors import ConflictError, NotFoundError
 from shared.queue import send_wakeup
+from shared.statuses import ACTIVE, JobStatus
 from shared.storage import ObjectStore
 
 log = logging.getLogger(__name__)
-
-
-class JobStatus(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-TERMINAL = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
 
 
 @dataclass(frozen=True)
@@ -74,17 +65,22 @@ class Outcome:
 class JobLifecycle:
     """The transitions, each one short transaction on `db`; originals removed from `store`."""
 
-    def __init__(self, db: Database, store: ObjectStore) -> None:
+    def __init__(self, db: Database, store: ObjectStore, webhooks: WebhookSettings) -> None:
         self.db = db
         self.store = store
+        self.give_up = timedelta(seconds=webhooks.give_up_after_seconds)
+        """How long a webhook delivery of an event made here is tried."""
 
     # Waking workers
 
-    def wake(self, celery: Celery, job_type: str, job_id: uuid.UUID) -> bool:
-        """Send a queued job's wake-up and record that it is in the broker; False (logged)
-        when the broker cannot take it: the scheduler sends it later."""
+    def wake(
+        self, celery: Celery, job_type: str, job_id: uuid.UUID, *, batch: bool = False
+    ) -> bool:
+        """Send a queued job's wake-up (to the batch lane for a batch's job) and record that it
+        is in the broker; False (logged) when the broker cannot take it: the scheduler sends it
+        later."""
         try:
-            send_wakeup(celery, job_type, str(job_id))
+            send_wakeup(celery, job_type, str(job_id), batch=batch)
         except Exception:
             log.warning("broker unavailable; job %s waits for the scheduler", job_id, exc_info=True)
             return False
@@ -145,7 +141,7 @@ class JobLifecycle:
             if ended is None:
                 return False
             session.add(JobResult(job_id=held.job_id, payload=outcome.payload, text=outcome.text))
-            session.add(JobEvent(job_id=held.job_id, run=held.run, event="job.succeeded"))
+            events.job_ended(session, held.job_id, held.run, "job.succeeded", self.give_up)
         self._remove(ended)
         return True
 
@@ -155,7 +151,7 @@ class JobLifecycle:
             values = {"error_code": code, "error_message": message}
             if _end(session, _held(held), JobStatus.FAILED, values) is None:
                 return False
-            session.add(JobEvent(job_id=held.job_id, run=held.run, event="job.failed"))
+            events.job_ended(session, held.job_id, held.run, "job.failed", self.give_up)
         return True
 
     # The scheduler's transitions
@@ -198,7 +194,7 @@ class JobLifecycle:
         with self.db.session() as session:
             if _end(session, taken_back, JobStatus.FAILED, values) is None:
                 return
-            session.add(JobEvent(job_id=job_id, run=run, event="job.failed"))
+            events.job_ended(session, job_id, run, "job.failed", self.give_up)
         log.warning("job %s failed: worker lost on every attempt", job_id)
 
     # A client's transitions
@@ -209,13 +205,15 @@ class JobLifecycle:
         active = update(Job).where(
             Job.id == job_id,
             Job.tenant_id == tenant_id,
-            Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
+            Job.status.in_(ACTIVE),
         )
         with self.db.session() as session:
             ended = _end(session, active, JobStatus.CANCELLED, {})
             if ended is None:
                 status = _status(session, tenant_id, job_id)
                 raise ConflictError("job_finished", f"the job already ended ({status})")
+            if ended.batch_id is not None:
+                events.batch_progressed(session, ended.batch_id, self.give_up)
         self._remove(ended)
 
     def retry(self, tenant_id: uuid.UUID, job_id: uuid.UUID) -> None:
@@ -231,7 +229,12 @@ class JobLifecycle:
             Job.originals_deleted_at.is_(None),
         )
         with self.db.session() as session:
-            if _applied(session, retryable.values(_RETRIED | {"run": Job.run + 1})):
+            row = session.execute(
+                retryable.values(_RETRIED | {"run": Job.run + 1}).returning(Job.batch_id)
+            ).one_or_none()
+            if row is not None:
+                if row.batch_id is not None:
+                    _reopen(session, row.batch_id)
                 return
             status = _status(session, tenant_id, job_id)
         if status in (JobStatus.FAILED, JobStatus.CANCELLED):
@@ -276,6 +279,17 @@ _RETRIED = {
 class _Ended:
     originals: dict[str, str]
     remove_originals: bool
+    batch_id: uuid.UUID | None
+
+
+def _reopen(session: Session, batch_id: uuid.UUID) -> None:
+    """A job of a completed batch runs again: the batch starts a new round (and will announce
+    its end again)."""
+    session.execute(
+        update(Batch)
+        .where(Batch.id == batch_id, Batch.completed_at.is_not(None))
+        .values(completed_at=None, round=Batch.round + 1)
+    )
 
 
 def _end(
@@ -290,7 +304,9 @@ def _end(
     row = session.execute(
         condition.values(
             status=status, finished_at=now, claimed_by=None, lease_until=None, **values
-        ).returning(Job.id, Job.type, Job.options, Job.originals, Job.originals_deleted_at)
+        ).returning(
+            Job.id, Job.type, Job.options, Job.originals, Job.originals_deleted_at, Job.batch_id
+        )
     ).one_or_none()
     if row is None:
         return None
@@ -303,7 +319,7 @@ def _end(
     )
     if remove:
         session.execute(update(Job).where(Job.id == row.id).values(originals_deleted_at=now))
-    return _Ended(dict(row.originals), remove)
+    return _Ended(dict(row.originals), remove, row.batch_id)
 
 
 def _status(session: Session, tenant_id: uuid.UUID, job_id: uuid.UUID) -> str:

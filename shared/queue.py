@@ -13,7 +13,14 @@ from kombu import Queue
 from shared.analyses import ANALYSES
 from shared.config import Settings
 
-QUEUES = ("ocr", "face", "webhooks")
+FAMILIES = ("ocr", "face")
+BATCH_LANE = "_batch"
+"""A family's jobs of batches wait in a queue of their own (`ocr_batch`), so that a single job
+submitted during a large batch is taken next rather than after it; the folder broker has no
+message priorities."""
+QUEUES = (*FAMILIES, *(family + BATCH_LANE for family in FAMILIES), "webhooks")
+DELIVER_WEBHOOK = "deliver_webhook"
+"""The task of the `webhooks` queue: one attempt of one delivery (see workers/webhooks)."""
 
 
 def create_celery(settings: Settings) -> Celery:
@@ -25,7 +32,7 @@ def create_celery(settings: Settings) -> Celery:
         task_ignore_result=True,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=1,
+        worker_prefetch_multiplier=settings.worker.prefetch_multiplier,
         # Pool processes load their models before saying they are up.
         worker_proc_alive_timeout=300,
         task_soft_time_limit=settings.worker.soft_time_limit,
@@ -66,9 +73,29 @@ def _transport_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
-def send_wakeup(app: Celery, job_type: str, job_id: str) -> None:
-    """Wake a worker of the type's queue for the job: its task, with the job id alone."""
-    analysis = ANALYSES[job_type]
+def send_delivery(app: Celery, delivery_id: str, attempt: int) -> None:
+    """Ask a `webhooks` worker for one attempt of a webhook delivery."""
     app.send_task(
-        analysis.task_name, args=[job_id], queue=analysis.queue, routing_key=analysis.queue
+        DELIVER_WEBHOOK, args=[delivery_id, attempt], queue="webhooks", routing_key="webhooks"
     )
+
+
+def lane(job_type: str, batch: bool) -> str:
+    """The queue a job's wake-up goes to: its family's, or the family's batch lane."""
+    queue = ANALYSES[job_type].queue
+    return queue + BATCH_LANE if batch else queue
+
+
+def worker_queues(names: str) -> list[str]:
+    """The queues a worker given `ocr,webhooks` consumes: each family with its batch lane."""
+    queues = [name.strip() for name in names.split(",") if name.strip()]
+    return [
+        q for name in queues for q in ([name, name + BATCH_LANE] if name in FAMILIES else [name])
+    ]
+
+
+def send_wakeup(app: Celery, job_type: str, job_id: str, *, batch: bool = False) -> None:
+    """Wake a worker of the type's queue (or batch lane) for the job: its task, with the job id
+    alone."""
+    queue = lane(job_type, batch)
+    app.send_task(ANALYSES[job_type].task_name, args=[job_id], queue=queue, routing_key=queue)

@@ -55,6 +55,16 @@ def revoke_api_key(session: Session, prefix: str) -> None:
     api_key.revoked_at = utcnow()
 
 
+def set_retention(
+    session: Session, tenant: Tenant, originals_days: int | None, results_days: int | None
+) -> None:
+    """How long the tenant's ended jobs keep their originals and results (None: the
+    deployment's default); a negative number is refused."""
+    if any(days is not None and days < 0 for days in (originals_days, results_days)):
+        raise ValueError("retention is a number of days, 0 or more")
+    tenant.originals_days, tenant.results_days = originals_days, results_days
+
+
 def rotate_webhook_secret(session: Session, tenant: Tenant) -> str:
     tenant.webhook_secret = new_webhook_secret()
     return tenant.webhook_secret

@@ -8,4 +8,4 @@ from workers.liveness import LivenessStep
 
 app = create_celery(get_settings())
 app.steps["worker"].add(LivenessStep)
-app.conf.include = ["workers.tasks"]
+app.conf.include = ["workers.tasks", "workers.webhooks"]

@@ -69,7 +69,7 @@ class WorkerRuntime:
 def runtime() -> WorkerRuntime:
     settings = get_settings()
     db, store = get_database(settings.database_url), open_store(settings.storage)
-    lifecycle = JobLifecycle(db, store)
+    lifecycle = JobLifecycle(db, store, settings.webhooks)
     return WorkerRuntime(db, store, lifecycle, PipelineCache(settings), create_celery(settings))
 
 
@@ -161,8 +161,9 @@ def _give_back(rt: WorkerRuntime, held: Claim) -> None:
         return
     log.info("job %s given back: the worker is stopping", held.job_id)
     with rt.db.session() as session:
-        job_type = session.get_one(Job, held.job_id).type
-    rt.lifecycle.wake(rt.celery, job_type, held.job_id)
+        job = session.get_one(Job, held.job_id)
+        job_type, batch = job.type, job.batch_id is not None
+    rt.lifecycle.wake(rt.celery, job_type, held.job_id, batch=batch)
 
 
 def _register(analysis: Analysis[Any]) -> None:

@@ -17,8 +17,8 @@ from gateway.errors import ERRORS
 from gateway.services import Services, ServicesDep, SessionDep
 from shared.analyses import ANALYSES, get_analysis
 from shared.errors import ImageTooLargeError, InvalidRequestError
-from shared.lifecycle import TERMINAL, JobStatus
 from shared.schemas.api import JobList, JobOut
+from shared.statuses import TERMINAL, JobStatus
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 WaitQuery = Annotated[float, Query(ge=0, le=30, description="seconds to wait for the end")]
@@ -61,7 +61,7 @@ async def submit_job(
     await run_in_threadpool(submission.check_runnable, services, analysis)
     parsed_options = analysis.parse_options_json(options)
     if webhook_url:
-        await services.fetcher.check(webhook_url)
+        await services.webhook_guard.check(webhook_url, services.settings.url_fetch.timeout_seconds)
     uploads = {"file": await _read_input(services, file, image_url)}
     if any(spec.field == "target" for spec in analysis.inputs):
         if target is None:
@@ -135,7 +135,7 @@ def _pending(out: JobOut, status: int) -> JSONResponse:
 
 def _job_out(services: Services, tenant_id: uuid.UUID, job_id: uuid.UUID) -> JobOut:
     with services.db.session() as session:
-        return queries.job_out(queries.get_job(session, tenant_id, job_id))
+        return JobOut.of(queries.get_job(session, tenant_id, job_id))
 
 
 @router.get("", response_model=JobList, responses=ERRORS)
@@ -151,7 +151,7 @@ def list_jobs(
     """The tenant's jobs, newest first, a page at a time (`next_cursor`)."""
     filters = {"status": status, "type": type, "batch_id": batch_id}
     found, next_cursor = queries.list_jobs(session, tenant_id, filters, limit, cursor)
-    return JobList(items=[queries.job_out(job) for job in found], next_cursor=next_cursor)
+    return JobList(items=[JobOut.of(job) for job in found], next_cursor=next_cursor)
 
 
 @router.post("/{job_id}/cancel", response_model=JobOut, responses=ERRORS)

@@ -1,14 +1,15 @@
-"""`/v1/jobs/{id}/result…`: a finished job's result as JSON or text."""
+"""`/v1/jobs/{id}/result…`: a finished job's result as JSON, text or a spreadsheet."""
 
 from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from gateway import queries
 from gateway.auth import TenantDep
+from gateway.downloads import DOWNLOAD, XLSX, Finished, attachment, workbook
 from gateway.errors import ERRORS, JSON_ERRORS
 from gateway.services import SessionDep
 from shared.analyses import ANALYSES
@@ -53,3 +54,13 @@ def get_result_text(session: SessionDep, tenant_id: TenantDep, job_id: uuid.UUID
     queries.require_result(job)
     assert job.result is not None
     return job.result.text
+
+
+@router.get("/{job_id}/result.xlsx", responses={**JSON_ERRORS, **DOWNLOAD})
+def get_result_xlsx(session: SessionDep, tenant_id: TenantDep, job_id: uuid.UUID) -> Response:
+    """The result as a spreadsheet: the type's rows (a row per document, per plate for plates)."""
+    job = queries.get_job(session, tenant_id, job_id)
+    queries.require_result(job)
+    assert job.result is not None
+    data = workbook([Finished(job, job.result.payload)])
+    return attachment(data, XLSX, f"job-{job_id}.xlsx")

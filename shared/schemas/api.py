@@ -9,7 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from shared.analyses import ANALYSES
-from shared.lifecycle import JobStatus
+from shared.db.models import Job
+from shared.statuses import BatchStatus, JobStatus
 
 
 class ErrorBody(BaseModel):
@@ -61,6 +62,39 @@ class JobOut(BaseModel):
     )
     links: JobLinks
 
+    @classmethod
+    def of(cls, job: Job) -> JobOut:
+        """The job as the API shows it."""
+        links = JobLinks(self=f"/v1/jobs/{job.id}", result=f"/v1/jobs/{job.id}/result")
+        error = (
+            JobError(code=job.error_code, message=job.error_message or "")
+            if job.error_code
+            else None
+        )
+        return cls(
+            id=job.id,
+            type=job.type,
+            status=JobStatus(job.status),
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            batch_id=job.batch_id,
+            input=_input(job.input),
+            pages=job.pages,
+            models=job.models,
+            error=error,
+            attempts=job.attempts,
+            original_deleted=job.originals_deleted_at is not None,
+            links=links,
+        )
+
+
+def _input(described: dict[str, Any]) -> InputInfo | dict[str, InputInfo]:
+    """One file's description, or one per input by name (`source`, `target`)."""
+    if "sha256" in described:
+        return InputInfo.model_validate(described)
+    return {name: InputInfo.model_validate(info) for name, info in described.items()}
+
 
 class JobList(BaseModel):
     items: list[JobOut]
@@ -71,3 +105,72 @@ class HealthOut(BaseModel):
     status: Literal["ok", "unavailable"]
     checks: dict[str, str] = {}
     workers: dict[str, int] = {}
+
+
+class RejectedFile(BaseModel):
+    """A file of a batch refused on its own (the batch went on without it)."""
+
+    filename: str
+    error: JobError
+
+
+class BatchCounts(BaseModel):
+    total: int
+    queued: int
+    running: int
+    succeeded: int
+    failed: int
+    cancelled: int
+    rejected: int
+
+
+class BatchLinks(BaseModel):
+    self: str
+    jobs: str
+    results: dict[str, str]
+
+
+class BatchOut(BaseModel):
+    id: uuid.UUID
+    type: str = Field(json_schema_extra={"enum": list(ANALYSES)})
+    status: BatchStatus
+    created_at: datetime
+    completed_at: datetime | None
+    round: int = Field(description="1, raised by each retry of the batch's failed jobs")
+    counts: BatchCounts
+    progress: float = Field(ge=0, le=1, description="share of the batch's jobs that have ended")
+    job_ids: list[uuid.UUID]
+    rejected: list[RejectedFile]
+    links: BatchLinks
+
+
+class BatchList(BaseModel):
+    items: list[BatchOut]
+    next_cursor: str | None
+
+
+class AttemptOut(BaseModel):
+    attempt: int
+    attempted_at: datetime
+    status_code: int | None = Field(description="the receiver's answer; null: no answer")
+    error: str | None
+    milliseconds: int
+
+
+class DeliveryOut(BaseModel):
+    id: uuid.UUID
+    event_id: uuid.UUID = Field(description="the `Boda-Event-Id`, the same on every attempt")
+    event: str
+    job_id: uuid.UUID | None
+    batch_id: uuid.UUID | None
+    url: str
+    status: Literal["pending", "delivered", "failed"]
+    attempts: list[AttemptOut]
+    next_attempt_at: datetime | None
+    give_up_at: datetime
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+class DeliveryList(BaseModel):
+    items: list[DeliveryOut]

@@ -24,9 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 class Service:
     """A running deployment: its processes, its HTTP client and its environment."""
 
-    def __init__(self, env: dict[str, str], logs: Path) -> None:
+    def __init__(self, env: dict[str, str], logs: Path, queues: str = "ocr") -> None:
         self.env = env
         self.logs = logs
+        self.queues = queues
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.port = free_port()
         self.client = httpx.Client(
@@ -51,7 +52,7 @@ class Service:
         migrate = self.boda("migrate", "migrate")
         assert migrate.wait(timeout=120) == 0, self.log("migrate")
         self.boda("gateway", "serve", "--port", str(self.port))
-        self.boda("worker", "worker", "--queues", "ocr", "--concurrency", "1")
+        self.boda("worker", "worker", "--queues", self.queues, "--concurrency", "1")
         self.boda("scheduler", "scheduler")
         self.wait_until(lambda: self._ready(), 60, "gateway ready and a live ocr worker")
 

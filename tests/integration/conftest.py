@@ -17,6 +17,7 @@ from shared.config import Settings
 from shared.db.models import Job
 from shared.db.session import Database
 from shared.tenants import bootstrap
+from tests.integration.deployment import Deployment, deployment_in
 
 
 @dataclass
@@ -61,3 +62,9 @@ def png(width: int = 400, height: int = 200, mode: str = "RGB") -> bytes:
         buffer, "PNG"
     )
     return buffer.getvalue()
+
+
+@pytest.fixture
+def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deployment]:
+    """The gateway and a worker's task bodies in this process, with test-only types."""
+    yield from deployment_in(tmp_path, monkeypatch)

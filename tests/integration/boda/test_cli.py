@@ -130,3 +130,26 @@ def test_a_server_that_is_down_is_one_line(
     err = capsys.readouterr().err
     assert exited.value.code == 1
     assert err.startswith(f"boda: cannot reach {url}/: ") and err.count("\n") == 1
+
+
+def test_an_empty_bootstrap_webhook_secret_keeps_the_tenants_own(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoke(cli, "migrate")
+    own = invoke(cli, "secrets", "show").strip()
+    monkeypatch.setenv("BODA_BOOTSTRAP_WEBHOOK_SECRET", "")  # how compose passes an unset one
+    get_settings.cache_clear()
+    invoke(cli, "migrate")
+    assert invoke(cli, "secrets", "show").strip() == own and own.startswith("whsec_")
+
+
+def test_tenant_retention_is_shown_and_set(cli: CliRunner) -> None:
+    invoke(cli, "migrate")
+    assert invoke(cli, "tenants", "retention", "default").splitlines() == [
+        "originals: 7 days (default)",
+        "results: kept until deleted (default)",
+    ]
+    shown = invoke(cli, "tenants", "retention", "default", "--results-days", "30")
+    assert shown.splitlines() == ["originals: 7 days (default)", "results: 30 days (tenant)"]
+    back = invoke(cli, "tenants", "retention", "default", "--default")
+    assert "results: kept until deleted (default)" in back

@@ -20,7 +20,8 @@ from shared.db.migrations import upgrade
 from shared.db.models import Job, JobEvent, JobResult, Tenant
 from shared.db.session import Database
 from shared.errors import ConflictError, NotFoundError
-from shared.lifecycle import JobLifecycle, JobStatus, Outcome
+from shared.lifecycle import JobLifecycle, Outcome
+from shared.statuses import JobStatus
 from shared.storage import LocalObjectStore
 from tests.conftest import embedded_settings
 
@@ -50,7 +51,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Se
 def lifecycle(backend: tuple[Settings, Database]) -> JobLifecycle:
     settings, db = backend
     assert settings.storage.path is not None
-    return JobLifecycle(db, LocalObjectStore(settings.storage.path))
+    return JobLifecycle(db, LocalObjectStore(settings.storage.path), settings.webhooks)
 
 
 def new_job(lifecycle: JobLifecycle, job_type: str = "general", **options: object) -> Job:

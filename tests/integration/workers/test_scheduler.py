@@ -75,7 +75,7 @@ def setup(
     )
     upgrade(settings.database_url)
     db = Database(settings.database_url)
-    lifecycle = JobLifecycle(db, open_store(settings.storage))
+    lifecycle = JobLifecycle(db, open_store(settings.storage), settings.webhooks)
     yield Reconciler(db, create_celery(settings), settings, lifecycle), Broker(settings), db
     with db.session() as session:
         session.execute(Job.__table__.delete())

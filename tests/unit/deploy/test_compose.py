@@ -64,3 +64,11 @@ def test_an_empty_secret_stops_compose(tmp_path: Path) -> None:
     result = compose(write_env(tmp_path / ".env", {**SECRETS, "POSTGRES_PASSWORD": ""}))
     assert result.returncode != 0
     assert "POSTGRES_PASSWORD is not set" in result.stderr
+
+
+def test_the_webhook_secret_is_optional(tmp_path: Path) -> None:
+    without = {k: v for k, v in SECRETS.items() if k != "BODA_BOOTSTRAP_WEBHOOK_SECRET"}
+    result = compose(write_env(tmp_path / ".env", without))
+    assert result.returncode == 0, result.stderr
+    migrate = yaml.safe_load(result.stdout)["services"]["migrate"]
+    assert migrate["environment"]["BODA_BOOTSTRAP_WEBHOOK_SECRET"] == ""

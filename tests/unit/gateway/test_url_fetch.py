@@ -26,7 +26,7 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from gateway.url_fetch import FetchedFile, UrlFetcher, is_public_address
+from gateway.url_fetch import FetchedFile, UrlFetcher
 from shared.config import UrlFetchSettings
 from shared.errors import (
     BodaError,
@@ -34,6 +34,7 @@ from shared.errors import (
     UrlFetchFailedError,
     UrlNotAllowedError,
 )
+from shared.url_guard import is_public_address
 
 IMAGE = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 MAX_BYTES = 4096
