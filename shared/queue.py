@@ -45,6 +45,7 @@ def create_celery(settings: Settings) -> Celery:
         worker_send_task_events=False,
     )
     if settings.broker_url == "filesystem://":
+        app.conf.broker_transport = "shared.folder_broker:Transport"
         # The folder broker has no fanout exchange for remote control; liveness comes from
         # the heartbeats in the database anyway.
         app.conf.worker_enable_remote_control = False

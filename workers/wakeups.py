@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery
+from kombu.transport import filesystem, redis
 
 
 class BrokerQueues:
@@ -26,10 +27,9 @@ class BrokerQueues:
         """Job ids with a wake-up in `queue`; None where the broker cannot be read so."""
         with self.celery.connection_for_read() as connection:
             channel = connection.default_channel
-            transport = connection.transport_cls
-            if transport == "filesystem":
+            if isinstance(channel, filesystem.Channel):
                 return _folder_pending(Path(channel.data_folder_in), queue)
-            if transport in ("redis", "rediss"):
+            if isinstance(channel, redis.Channel):
                 return _redis_pending(channel, queue)
         return None
 
