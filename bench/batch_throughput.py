@@ -2,11 +2,12 @@
 single job's latency while a large batch waits.
 
 `python -m bench.batch_throughput [--documents 40] [--backlog 500]`, on generated pages:
-1. in-process: what one worker process does, with its threads: each document decoded from its
-   file's bytes and read by General OCR, one after another;
-2. through the service: the same files as one batch on the embedded default (one worker
-   process), timed from the POST to the batch's end. The ratio of the two rates (documents per
-   second) is printed, measured side by side in one run (target >= 0.9);
+1. in-process: what the worker pool does, with as many processes and threads: each document
+   decoded from its file's bytes and read by General OCR;
+2. through the service: the same files as one batch on the embedded default (its worker
+   sized by itself, as the in-process side), timed from the POST to the batch's end. The
+   ratio of the two rates (documents per second) is printed, measured side by side in one
+   run (target >= 0.9);
 3. a single job's time (POST to its end) on the idle service, then again while a batch of
    `backlog` documents waits in the same worker's queue (the batch is deleted after).
 """
@@ -24,11 +25,10 @@ from typing import Any
 
 import httpx
 
+from bench.in_process import in_process_parallel_seconds
 from bench.service import embedded_service
 from shared.config import Settings
-from shared.images import read_pages
 from synth.sets import clean_set
-from workers.pipelines.general.reader import GeneralReader
 
 
 def documents(n: int) -> list[bytes]:
@@ -38,16 +38,6 @@ def documents(n: int) -> list[bytes]:
         page.image.save(buffer, "PNG")
         files.append(buffer.getvalue())
     return files
-
-
-def in_process_seconds(files: list[bytes], settings: Settings) -> float:
-    """Seconds to read every file in this process, as one worker process does."""
-    reader = GeneralReader.load(settings.models)
-    reader.read(read_pages(files[0], settings.limits, max_pages=settings.limits.max_pages))
-    started = time.perf_counter()
-    for data in files:
-        reader.read(read_pages(data, settings.limits, max_pages=settings.limits.max_pages))
-    return time.perf_counter() - started
 
 
 def batch_seconds(client: httpx.Client, files: list[bytes]) -> float:
@@ -119,15 +109,16 @@ def main() -> None:
     files = documents(args.documents)
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp) / "data")
-        local = in_process_seconds(files, settings)
+        processes = settings.worker.concurrency
+        local = in_process_parallel_seconds(files, settings, processes)
         with embedded_service(settings.data_dir) as client:
             single_job_seconds(client, files[0])  # warm-up
             through = batch_seconds(client, files)
             idle = statistics.median(single_job_seconds(client, data) for data in files[:3])
             busy = latency_behind_backlog(client, files, args.backlog)
-    n = len(files)
+    n, threads = len(files), settings.models.intra_op_threads
     rate_local, rate_service = n / local, n / through
-    print(f"{n} documents, one worker process")
+    print(f"{n} documents, {processes} worker process(es) x {threads} thread(s) per job")
     print(f"in-process       {local:7.2f} s  {rate_local:5.2f} documents/s")
     print(f"batch (service)  {through:7.2f} s  {rate_service:5.2f} documents/s")
     print(f"throughput ratio service / in-process: {rate_service / rate_local:.2f} (target >= 0.9)")

@@ -1,6 +1,6 @@
 """General OCR: the pipeline in-process vs the same images as jobs through the service.
 
-`python -m bench.general_latency [--pages 8] [--clients 4]` renders synthetic pages, then, in
+`python -m bench.general_latency [--pages 24] [--clients 4]` renders synthetic pages, then, in
 one run, side by side:
 1. latency: each page read in this process (decoded from its PNG, as a worker does), then the
    same pages sent one at a time to the embedded default (`boda run` on a temporary folder)
@@ -14,21 +14,29 @@ one run, side by side:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
-import multiprocessing
 import statistics
 import tempfile
 import time
+import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
+from bench.in_process import in_process_parallel_seconds
 from bench.service import embedded_service
 from shared.config import Settings
-from shared.images import read_pages
+from shared.db.migrations import upgrade
+from shared.db.models import Job, Tenant
+from shared.db.session import Database
+from shared.images import inspect_document, read_pages
+from shared.storage import open_store
 from synth.sets import clean_set
 from workers.pipelines.general.reader import GeneralReader
 
@@ -92,31 +100,46 @@ def concurrent_seconds(client: httpx.Client, files: list[bytes], clients: int) -
     return time.perf_counter() - started
 
 
-def _read_all(args: tuple[list[bytes], Settings]) -> None:
-    files, settings = args
-    reader = GeneralReader.load(settings.models)
+def upload_steps(files: list[bytes], settings: Settings) -> dict[str, float]:
+    """Median milliseconds of each step the gateway takes between a file's last byte and its
+    job's row, each timed alone on the same files: validation (sniffing, size, pixel and page
+    checks, the first page checked whole), hashing, storing the original, inserting the row."""
+    upgrade(settings.database_url)
+    db, store = Database(settings.database_url), open_store(settings.storage)
+    with db.session() as session:
+        tenant = Tenant(name="bench", webhook_secret="s")
+        session.add(tenant)
+    times: dict[str, list[float]] = {"validate": [], "hash": [], "store": [], "insert": []}
     for data in files:
-        reader.read(read_pages(data, settings.limits, max_pages=settings.limits.max_pages))
+        job_id = uuid.uuid4()
+        _timed(times["validate"], inspect_document, data, settings.limits, max_pages=50)
+        _timed(times["hash"], hashlib.sha256, data)
+        _timed(times["store"], store.put, f"originals/{job_id}/file", data, "image/png")
+        _timed(times["insert"], _insert, db, tenant.id, job_id)
+    db.engine.dispose()
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
-def in_process_parallel_seconds(files: list[bytes], settings: Settings, processes: int) -> float:
-    """Seconds for `processes` processes (models loaded first) to read the files between them."""
-    shares = [(files[i::processes], settings) for i in range(processes)]
-    with multiprocessing.get_context("spawn").Pool(processes) as pool:
-        pool.map(_read_all, [([files[0]], settings)] * processes)  # load the models
-        started = time.perf_counter()
-        pool.map(_read_all, shares)
-        return time.perf_counter() - started
+def _timed(into: list[float], call: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+    started = time.perf_counter()
+    call(*args, **kwargs)
+    into.append((time.perf_counter() - started) * 1000)
+
+
+def _insert(db: Database, tenant_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    with db.session() as session:
+        session.add(Job(id=job_id, tenant_id=tenant_id, type="general", input={}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=8)
+    parser.add_argument("--pages", type=int, default=24)
     parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
     files = pngs(args.pages)
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp) / "data")
+        steps = upload_steps(files, Settings(data_dir=Path(tmp) / "steps"))
         local = in_process_seconds(files, settings)
         with embedded_service(settings.data_dir) as client:
             job_timing(client, files[0])  # warm-up
@@ -125,6 +148,9 @@ def main() -> None:
         processes = settings.worker.concurrency
         local_concurrent = in_process_parallel_seconds(files * 2, settings, processes)
     print_latency(files, local, jobs)
+    parts = ", ".join(f"{name} {ms:.1f}" for name, ms in steps.items())
+    rest = statistics.median(job.upload for job in jobs) * 1000 - sum(steps.values())
+    print(f"upload -> row, ms (median, each step alone): {parts}; request and reading {rest:.1f}")
     n = len(files) * 2
     print(
         f"throughput, {args.clients} clients at once, {n} pages: through the service "

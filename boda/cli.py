@@ -3,6 +3,7 @@ boda/client."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -13,6 +14,7 @@ import typer
 
 from boda import admin, client
 from boda.console import CommandError, configured_settings
+from shared.config import get_settings
 from shared.db.session import get_database
 
 app = typer.Typer(
@@ -83,10 +85,15 @@ def worker(
         str, typer.Option(help="comma-separated: ocr, face (each with its batch lane), webhooks")
     ] = "ocr",
     concurrency: Annotated[
-        int | None, typer.Option(help="processes (default from settings)")
+        int | None,
+        typer.Option(help="processes (default: BODA_WORKER__CONCURRENCY, else one per core)"),
     ] = None,
 ) -> None:
     """Run a Celery worker for the given queues."""
+    if concurrency:
+        # Before any settings are read: each job's threads are sized from the processes.
+        os.environ["BODA_WORKER__CONCURRENCY"] = str(concurrency)
+        get_settings.cache_clear()
     from shared.queue import worker_queues
     from workers.celery_app import app as celery_app
 
@@ -96,7 +103,7 @@ def worker(
         [
             "worker",
             f"--queues={','.join(worker_queues(queues))}",
-            f"--concurrency={concurrency or settings.worker.concurrency}",
+            f"--concurrency={settings.worker.concurrency}",
             f"--hostname={name}@%h",
             f"--loglevel={settings.log_level}",
             "--without-gossip",

@@ -22,7 +22,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        services.watch.start()
         yield
+        services.watch.stop()
         services.db.engine.dispose()
 
     app = FastAPI(

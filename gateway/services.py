@@ -10,6 +10,7 @@ from celery import Celery
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from gateway.job_watch import JobWatch
 from gateway.url_fetch import UrlFetcher
 from shared.config import Settings
 from shared.db.session import Database, get_database
@@ -28,6 +29,7 @@ class Services:
     fetcher: UrlFetcher
     webhook_guard: UrlGuard
     lifecycle: JobLifecycle
+    watch: JobWatch
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
@@ -41,6 +43,7 @@ class Services:
             fetcher=UrlFetcher(settings.url_fetch, max_bytes=settings.limits.max_file_bytes),
             webhook_guard=webhook_guard(settings),
             lifecycle=JobLifecycle(db, store, settings.webhooks),
+            watch=JobWatch(db),
         )
 
 

@@ -37,11 +37,13 @@ def job_ended(
     urls = [job.webhook_url] if job.webhook_url else []
     if batch is not None and batch.webhook_url and batch.options.get("job_events"):
         urls.append(batch.webhook_url)
-    body = _body(recorded.id, event, recorded.created_at, JobOut.of(job).model_dump(mode="json"))
-    for url in dict.fromkeys(urls):
-        delivery = _delivery(job.tenant_id, recorded.id, event, url, body, give_up)
-        delivery.job_id, delivery.batch_id = job.id, job.batch_id
-        session.add(delivery)
+    if urls:  # the job as the API shows it, only for a webhook that will carry it
+        data = JobOut.of(job).model_dump(mode="json")
+        body = _body(recorded.id, event, recorded.created_at, data)
+        for url in dict.fromkeys(urls):
+            delivery = _delivery(job.tenant_id, recorded.id, event, url, body, give_up)
+            delivery.job_id, delivery.batch_id = job.id, job.batch_id
+            session.add(delivery)
     if batch is not None:
         batch_progressed(session, batch.id, give_up)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image, ImageOps
 
 from shared.config import LimitSettings
 from shared.errors import (
@@ -63,6 +63,8 @@ _DECODE_ERRORS = (
 )
 _SIXTEEN_BIT_MODES = frozenset({"I", "I;16", "I;16L", "I;16B", "I;16N"})
 _ALPHA_MODES = frozenset({"RGBA", "RGBa", "LA", "La", "PA"})
+_QUARTER_TURNS = frozenset({5, 6, 7, 8})
+"""EXIF orientations that swap width and height."""
 
 
 @dataclass(frozen=True)
@@ -237,9 +239,10 @@ class _RasterDocument:
 
     def __init__(self, data: bytes, content_type: str, limits: LimitSettings) -> None:
         self.content_type = content_type
+        self._data = data
         self._limits = limits
         with _pillow_errors(limits):
-            self._image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[content_type]])
+            self._image = self._open()
             # An APNG's or MPO's later frames are not pages: those use their first frame.
             self.page_count = getattr(self._image, "n_frames", 1) if content_type == TIFF else 1
 
@@ -249,9 +252,23 @@ class _RasterDocument:
             return self._image.size
 
     def first_page_size(self) -> tuple[int, int]:
-        page = self.page(0)
-        page.close()
-        return page.size
+        """Checked without decoding every pixel where a cheaper read answers: a PNG's chunks by
+        their CRCs (nothing inflated), a JPEG decoded at 1/8 scale (every byte of its
+        entropy-coded data still read, so a cut file fails); a TIFF's first page in full."""
+        with _pillow_errors(self._limits):
+            self._image.seek(0)
+            width, height = self._image.size
+            turned = _orientation(self._image) in _QUARTER_TURNS
+            if self.content_type == PNG:
+                self._open().verify()
+            else:
+                if self.content_type == JPEG:
+                    self._image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                self._image.load()
+        return (height, width) if turned else (width, height)
+
+    def _open(self) -> Image.Image:
+        return Image.open(io.BytesIO(self._data), formats=[_PILLOW_FORMATS[self.content_type]])
 
     def page(self, index: int) -> Image.Image:
         with _pillow_errors(self._limits):
@@ -261,6 +278,18 @@ class _RasterDocument:
 
     def close(self) -> None:
         self._image.close()
+
+
+def _orientation(image: Image.Image) -> int | None:
+    """EXIF orientation from what the file's header holds (a PNG's only if its eXIf chunk
+    comes before the pixels, as it mostly does; reading on would decode them)."""
+    if image.format == "PNG":
+        raw = image.info.get("exif")
+        exif = Image.Exif()
+        if raw:
+            exif.load(raw)
+        return exif.get(ExifTags.Base.Orientation)
+    return image.getexif().get(ExifTags.Base.Orientation)
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

@@ -27,7 +27,7 @@ from datetime import timedelta
 from typing import Any
 
 from celery import Celery
-from sqlalchemy import Update, select, update
+from sqlalchemy import Update, func, select, update
 from sqlalchemy.orm import Session
 
 from shared import events
@@ -41,6 +41,9 @@ from shared.statuses import ACTIVE, JobStatus
 from shared.storage import ObjectStore
 
 log = logging.getLogger(__name__)
+JOB_ENDED_CHANNEL = "boda_job_ended"
+"""On Postgres, every terminal transition notifies this channel with the job's id at commit
+(gateway/job_watch listens)."""
 
 
 @dataclass(frozen=True)
@@ -310,6 +313,8 @@ def _end(
     ).one_or_none()
     if row is None:
         return None
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_notify(JOB_ENDED_CHANNEL, str(row.id))))
     analysis = ANALYSES.get(row.type)
     remove = (
         status != JobStatus.FAILED

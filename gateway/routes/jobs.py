@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from typing import Annotated, Any
@@ -23,6 +24,8 @@ from shared.statuses import TERMINAL, JobStatus
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 WaitQuery = Annotated[float, Query(ge=0, le=30, description="seconds to wait for the end")]
 RETRY_AFTER_SECONDS = 1
+LOOK_AGAIN_SECONDS = 1.0
+"""A waiting request looks at its job again this often, whatever it was told."""
 ACCEPTED: dict[int | str, dict[str, Any]] = {
     202: {
         "description": "accepted, not finished yet: poll `Location` after `Retry-After` seconds",
@@ -111,16 +114,22 @@ async def _answer(
     wait: float,
     accepted_status: int = 202,
 ) -> Response:
+    """The job as it is, or as soon as it ends within `wait` seconds (see gateway/job_watch)."""
     deadline = time.monotonic() + wait
-    delay = 0.02  # short jobs are answered promptly; longer waits poll less often
-    while True:
+    out = await run_in_threadpool(_job_out, services, tenant_id, job_id)
+    while out.status not in TERMINAL and time.monotonic() < deadline:
+        async with services.watch.watching(job_id) as ended:
+            # Looked at again once watched: it may have ended just before.
+            out = await run_in_threadpool(_job_out, services, tenant_id, job_id)
+            if out.status in TERMINAL:
+                break
+            remaining = deadline - time.monotonic()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ended.wait(), timeout=min(remaining, LOOK_AGAIN_SECONDS))
         out = await run_in_threadpool(_job_out, services, tenant_id, job_id)
-        if out.status in TERMINAL:
-            return JSONResponse(out.model_dump(mode="json"), status_code=200)
-        if time.monotonic() >= deadline:
-            return _pending(out, accepted_status)
-        await asyncio.sleep(min(delay, max(0.0, deadline - time.monotonic())))
-        delay = min(delay * 1.5, 0.25)
+    if out.status in TERMINAL:
+        return JSONResponse(out.model_dump(mode="json"), status_code=200)
+    return _pending(out, accepted_status)
 
 
 def _pending(out: JobOut, status: int) -> JSONResponse:

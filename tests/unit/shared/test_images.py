@@ -558,3 +558,23 @@ def test_a_zero_page_pdf_after_an_encrypted_one_is_corrupt_not_encrypted() -> No
     )
 
     refused(no_pages, errors.CorruptImageError, "corrupt_image")
+
+
+def test_a_png_is_checked_by_its_chunks_not_decoded(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = encode(noise((300, 200)), "PNG")
+    counter = DecodeCounter(monkeypatch)
+
+    assert inspect_document(data, LIMITS, max_pages=None).width == 300
+    assert counter.calls == 0
+    refused(data[:-30], errors.CorruptImageError, "corrupt_image")  # cut: a chunk goes missing
+
+
+def test_a_png_turned_by_exif_reports_its_displayed_size() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to display
+    data = encode(Image.new("RGB", (300, 200), WHITE), "PNG", exif=exif.tobytes())
+
+    info = inspect_document(data, LIMITS, max_pages=None)
+    [page] = list(read_pages(data, LIMITS, max_pages=None))
+
+    assert (info.width, info.height) == page.size == (200, 300)
