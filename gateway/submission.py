@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gateway.capabilities import require_runnable
+from gateway.face_groups import check_face_job
 from gateway.services import Services
 from shared.analyses import Analysis, Pages
 from shared.db.models import Batch, Job, utcnow
@@ -68,10 +69,15 @@ class Original:
         ).model_dump()
 
 
-def check_runnable(services: Services, analysis: Analysis[Any]) -> None:
-    """`501 model_unavailable` unless this deployment can run the type (see capabilities)."""
+def check_runnable(
+    services: Services, tenant_id: uuid.UUID, analysis: Analysis[Any], options: dict[str, Any]
+) -> None:
+    """`501 model_unavailable` unless this deployment can run the type (see capabilities) with
+    these options; a face job's group and face checked as well (see face_groups)."""
     with services.db.session() as session:
         require_runnable(session, analysis, services.settings.worker.heartbeat_seconds)
+    if analysis.queue == "face":
+        check_face_job(services, tenant_id, analysis, options)
 
 
 def submit(services: Services, tenant_id: uuid.UUID, sub: Submission) -> Job:

@@ -91,6 +91,15 @@ class BatchSettings(BaseModel):
     )
 
 
+class FaceSettings(BaseModel):
+    max_faces_per_group: int = Field(100_000, description="as NHN Cloud's groups")
+    index_cache_mb: int = Field(
+        512,
+        description="embeddings of recently searched groups kept in memory per process "
+        "(a 100k-face group of 128-d embeddings is 51 MB)",
+    )
+
+
 class RetentionSettings(BaseModel):
     originals_days: int | None = Field(
         7, description="days an ended job's originals are kept (None: until the job is deleted)"
@@ -134,12 +143,21 @@ class ModelSettings(BaseModel):
         "tesseract", description="which reads every Hangul line; the other reads unsure ones"
     )
     tessdata_dir: Path | None = Field(None, description="folder with kor/eng .traineddata")
+    face_pack: str = Field("yunet-sface", description="face models: the folder face/<pack>/")
+    liveness: str = Field(
+        "minifasnet", description="liveness model: the folder face_liveness/<name>/, if present"
+    )
     intra_op_threads: int = Field(
         0,
         description="threads per job: onnxruntime's, and Tesseract lines at once; 0: 1 when "
         "the pool is sized by the cores, else the cores shared out among the pool's processes",
     )
     device: str = Field("cpu", description="cpu, or gpu:N for onnxruntime's CUDA provider")
+
+    @property
+    def root(self) -> Path:
+        """The model directory (`dir`, else ./models)."""
+        return self.dir or Path("models").resolve()
 
 
 class Settings(BaseSettings):
@@ -153,6 +171,7 @@ class Settings(BaseSettings):
     url_fetch: UrlFetchSettings = UrlFetchSettings()
     webhooks: WebhookSettings = WebhookSettings()
     batches: BatchSettings = BatchSettings()
+    faces: FaceSettings = FaceSettings()
     retention: RetentionSettings = RetentionSettings()
     worker: WorkerSettings = WorkerSettings()
     scheduler: SchedulerSettings = SchedulerSettings()

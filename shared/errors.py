@@ -113,3 +113,9 @@ class UnsafeArchiveError(BodaError):
 
 class ModelUnavailableError(BodaError):
     code = "model_unavailable"
+
+
+class NoFaceDetectedError(BodaError):
+    """A face type that needs a face (all but `face_detect`) found none."""
+
+    code = "no_face_detected"

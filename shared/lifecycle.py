@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -63,6 +64,9 @@ class Outcome:
     payload: dict[str, Any]
     text: str
     models: dict[str, str]
+    write: Callable[[Session], None] | None = None
+    """What else the job changes (faces it registers), written in the result's transaction; a
+    `BodaError` it raises undoes the whole transaction."""
 
 
 class JobLifecycle:
@@ -138,12 +142,15 @@ class JobLifecycle:
             )
 
     def succeed(self, held: Claim, outcome: Outcome) -> bool:
-        """End the job with its result; False (and nothing written) if the claim was lost."""
+        """End the job with its result; False (and nothing written) if the claim was lost.
+        A `BodaError` of `outcome.write` propagates with nothing written."""
         with self.db.session() as session:
             ended = _end(session, _held(held), JobStatus.SUCCEEDED, {"models": outcome.models})
             if ended is None:
                 return False
             session.add(JobResult(job_id=held.job_id, payload=outcome.payload, text=outcome.text))
+            if outcome.write is not None:
+                outcome.write(session)
             events.job_ended(session, held.job_id, held.run, "job.succeeded", self.give_up)
         self._remove(ended)
         return True

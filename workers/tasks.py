@@ -26,14 +26,17 @@ from shared.config import get_settings
 from shared.db.models import Job
 from shared.db.session import Database, get_database
 from shared.errors import BodaError, ModelUnavailableError
+from shared.face_groups import GalleryCache
 from shared.lifecycle import Claim, JobLifecycle, Outcome
 from shared.queue import create_celery
 from shared.storage import ObjectStore, open_store
 from workers.celery_app import app
+from workers.face_groups import JobFaceGroups
 from workers.inputs import Checkpoint, job_inputs
 from workers.lease import ClaimLost, LeaseKeeper, WorkerStopping
 from workers.liveness import worker_name
 from workers.pipeline_cache import PipelineCache
+from workers.pipelines import JobContext
 from workers.shutdown import STOPPING
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,8 @@ class WorkerRuntime:
     pipelines: PipelineCache
     celery: Celery
     """For wake-ups a job sends itself (given back by a stopping worker)."""
+    galleries: GalleryCache
+    """Face groups' search indexes, kept while their revision holds."""
 
 
 @cache
@@ -70,7 +75,10 @@ def runtime() -> WorkerRuntime:
     settings = get_settings()
     db, store = get_database(settings.database_url), open_store(settings.storage)
     lifecycle = JobLifecycle(db, store, settings.webhooks)
-    return WorkerRuntime(db, store, lifecycle, PipelineCache(settings), create_celery(settings))
+    galleries = GalleryCache(settings.faces.index_cache_mb * 1024 * 1024)
+    return WorkerRuntime(
+        db, store, lifecycle, PipelineCache(settings), create_celery(settings), galleries
+    )
 
 
 @worker_process_init.connect
@@ -115,12 +123,14 @@ def _run(rt: WorkerRuntime, held: Claim, checkpoint: Checkpoint) -> None:
             log.info("job %s was deleted while starting; nothing to do", held.job_id)
             return
         job_type, originals, options = job.type, dict(job.originals), dict(job.options)
+        groups = JobFaceGroups(rt.db, rt.galleries, get_settings().faces, job.tenant_id, job.id)
     started = time.perf_counter()
     analysis = ANALYSES.get(job_type)
     try:
         if analysis is None:
             raise ModelUnavailableError(f"no analysis {job_type!r} in this release")
-        outcome = _analyse(rt, analysis, originals, options, checkpoint)
+        outcome = _analyse(rt, analysis, originals, options, groups, checkpoint)
+        ended = rt.lifecycle.succeed(held, outcome)
     except SoftTimeLimitExceeded:
         rt.lifecycle.fail(held, "timeout", "the analysis ran past its time limit")
     except BodaError as e:
@@ -131,7 +141,7 @@ def _run(rt: WorkerRuntime, held: Claim, checkpoint: Checkpoint) -> None:
         log.exception("job %s failed unexpectedly", held.job_id)
         rt.lifecycle.fail(held, "internal_error", "the analysis failed unexpectedly")
     else:
-        if rt.lifecycle.succeed(held, outcome):
+        if ended:
             log.info("job %s succeeded in %.2f s", held.job_id, time.perf_counter() - started)
         else:
             log.info(
@@ -144,14 +154,17 @@ def _analyse(
     analysis: Analysis[Any],
     originals: dict[str, str],
     options: dict[str, Any],
+    groups: JobFaceGroups,
     checkpoint: Checkpoint,
 ) -> Outcome:
-    """The type's pipeline on the pages it reads, its result stored as JSON and text."""
+    """The type's pipeline on the pages it reads, its result stored as JSON and text, with
+    the faces it registers."""
     pipeline = rt.pipelines.get(analysis)
     limits = get_settings().limits
     inputs = job_inputs(rt.store, originals, analysis, limits, checkpoint)
-    result = pipeline.run(inputs, analysis.options.model_validate(options))
-    return Outcome(result.model_dump(mode="json"), analysis.text(result), pipeline.models)
+    result = pipeline.run(inputs, analysis.options.model_validate(options), JobContext(groups))
+    payload, text = result.model_dump(mode="json"), analysis.text(result)
+    return Outcome(payload, text, pipeline.models, write=groups.write)
 
 
 def _give_back(rt: WorkerRuntime, held: Claim) -> None:

@@ -53,8 +53,8 @@ async def submit_batch(
     """Accept many documents of one type: a job each; files refused one by one are listed in
     `rejected` while the others go on."""
     analysis = batches.batch_analysis(get_analysis(type))
-    await run_in_threadpool(check_runnable, services, analysis)
     parsed = batches.batch_options(analysis, options)
+    await run_in_threadpool(check_runnable, services, tenant_id, analysis, parsed)
     if webhook_url:
         await services.webhook_guard.check(webhook_url, services.settings.url_fetch.timeout_seconds)
     uploads = [await _read(services, upload) for upload in files]

@@ -61,8 +61,10 @@ async def submit_job(
     """Accept a document for analysis: exactly one of `file` and `image_url` (`face_compare`
     also takes `target`). Answers 202, or 200 with the finished job if it ended within `wait`."""
     analysis = get_analysis(type)
-    await run_in_threadpool(submission.check_runnable, services, analysis)
     parsed_options = analysis.parse_options_json(options)
+    await run_in_threadpool(
+        submission.check_runnable, services, tenant_id, analysis, parsed_options
+    )
     if webhook_url:
         await services.webhook_guard.check(webhook_url, services.settings.url_fetch.timeout_seconds)
     uploads = {"file": await _read_input(services, file, image_url)}

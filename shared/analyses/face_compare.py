@@ -51,5 +51,6 @@ FACE_COMPARE = face_analysis(
     FaceCompareResult,
     _text,
     _rows,
+    "FaceComparePipeline",
     inputs=(Input("file", "source"), Input("target", "target")),
 )

@@ -36,4 +36,5 @@ FACE_DETECT = face_analysis(
     FaceDetectResult,
     _text,
     _rows,
+    "FaceDetectPipeline",
 )

@@ -40,4 +40,5 @@ FACE_REGISTER = face_analysis(
     FaceRegisterResult,
     _text,
     _rows,
+    "FaceRegisterPipeline",
 )

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from shared.analyses.contract import Row
 from shared.analyses.faces import Face, face_analysis
 from shared.analyses.options import FaceOptions, GroupId, Threshold
+from shared.face_matching import Match
 
 
 class FaceSearchOptions(FaceOptions):
@@ -22,6 +23,13 @@ class FaceSearchMatch(BaseModel):
     face_id: uuid.UUID
     external_image_id: str | None
     similarity: float = Field(ge=0, le=100)
+
+    @classmethod
+    def of(cls, match: Match) -> FaceSearchMatch:
+        similarity = round(match.similarity, 2)
+        return cls(
+            face_id=match.face_id, external_image_id=match.external_image_id, similarity=similarity
+        )
 
 
 class FaceSearchResult(BaseModel):
@@ -51,4 +59,5 @@ FACE_SEARCH = face_analysis(
     FaceSearchResult,
     _text,
     _rows,
+    "FaceSearchPipeline",
 )

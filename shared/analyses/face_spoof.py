@@ -40,4 +40,5 @@ FACE_SPOOF = face_analysis(
     FaceSpoofResult,
     _text,
     _rows,
+    "FaceSpoofPipeline",
 )

@@ -48,4 +48,5 @@ FACE_VERIFY = face_analysis(
     FaceVerifyResult,
     _text,
     _rows,
+    "FaceVerifyPipeline",
 )

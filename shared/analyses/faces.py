@@ -16,6 +16,9 @@ FACE_MODELS = ("face_detection", "face_embedding", "face_liveness")
 
 
 class Landmarks(BaseModel):
+    """Five points [x, y] in pixels; left and right as seen in the image (the subject's right
+    eye is the image's `left_eye`)."""
+
     left_eye: Point2
     right_eye: Point2
     nose: Point2
@@ -62,9 +65,11 @@ def face_analysis(
     result: type[BaseModel],
     text: Callable[[Any], str],
     rows: Callable[[Any], list[Row]],
+    pipeline: str,
     inputs: tuple[Input, ...] = FILE,
 ) -> Analysis[Any]:
-    """The contract of a face type: the face queue, first page, personal data."""
+    """The contract of a face type: the face queue, first page, personal data; `pipeline` is
+    the class's name in `workers.pipelines.faces.<type without face_>`."""
     return Analysis(
         name=name,
         summary=summary,
@@ -74,7 +79,7 @@ def face_analysis(
         text=text,
         rows=rows,
         model_roles=FACE_MODELS,
-        pipeline=None,
+        pipeline=f"workers.pipelines.faces.{name.removeprefix('face_')}:{pipeline}",
         inputs=inputs,
         personal_data=True,
     )

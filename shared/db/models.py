@@ -1,5 +1,5 @@
 """SQLAlchemy models: tenants, API keys, batches, jobs (with their lease), results, events and
-their webhook deliveries, worker heartbeats.
+their webhook deliveries, worker heartbeats, face groups and their faces.
 
 Alembic migrations under `shared/db/migrations` are the only way these tables change.
 """
@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -288,3 +289,63 @@ class WorkerHeartbeat(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     stopped_at: Mapped[datetime | None]
+
+
+class FaceGroup(Base):
+    """A tenant's named set of registered faces, pinned to the face model pack that embeds them.
+
+    `revision` grows with every face added or removed: a search index built at one revision is
+    still exact while the revision holds.
+    """
+
+    __tablename__ = "face_groups"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "group_id"),
+        Index("ix_face_groups_tenant_created", "tenant_id", "created_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    group_id: Mapped[str] = mapped_column(String(255))
+    pack: Mapped[str] = mapped_column(String(100))
+    """The face model pack (`models.face_pack`) the group was made with."""
+    pack_version: Mapped[str | None] = mapped_column(String(64))
+    """The pack's version (its model files' hash), set by the first face registered."""
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    face_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RegisteredFace(Base):
+    """A face of a group: its embedding (float32, unit length) and where it was found; the
+    image itself is not kept."""
+
+    __tablename__ = "faces"
+    __table_args__ = (
+        Index("ix_faces_group_created", "group_pk", "created_at", "id"),
+        Index("ix_faces_group_external", "group_pk", "external_image_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    group_pk: Mapped[uuid.UUID] = mapped_column(ForeignKey("face_groups.id", ondelete="CASCADE"))
+    external_image_id: Mapped[str | None] = mapped_column(String(255))
+    job_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    """The `face_register` job that added it."""
+    face: Mapped[dict[str, Any]]
+    """Box, confidence, landmarks and orientation in the registered image (the API's face)."""
+    embedding: Mapped[bytes] = mapped_column(LargeBinary)
+    pack_version: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FacePackInfo(Base):
+    """What the face workers report of a pack they ran: its similarity calibration, which the
+    gateway's search by face id maps cosines through."""
+
+    __tablename__ = "face_packs"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dimensions: Mapped[int]
+    calibration: Mapped[dict[str, Any]]
+    reported_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,7 +9,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from shared.analyses import ANALYSES
-from shared.db.models import Job
+from shared.analyses.face_search import FaceSearchMatch
+from shared.analyses.faces import Face
+from shared.analyses.options import GroupId
+from shared.db.models import FaceGroup, Job, RegisteredFace
 from shared.statuses import BatchStatus, JobStatus
 
 
@@ -174,3 +177,64 @@ class DeliveryOut(BaseModel):
 
 class DeliveryList(BaseModel):
     items: list[DeliveryOut]
+
+
+class FaceGroupIn(BaseModel):
+    group_id: GroupId
+
+
+class FaceGroupOut(BaseModel):
+    group_id: str
+    face_count: int
+    pack: str = Field(description="the face model pack the group's faces are embedded with")
+    pack_version: str | None = Field(description="the pack's version, set by the first face")
+    created_at: datetime
+
+    @classmethod
+    def of(cls, group: FaceGroup) -> FaceGroupOut:
+        return cls(
+            group_id=group.group_id,
+            face_count=group.face_count,
+            pack=group.pack,
+            pack_version=group.pack_version,
+            created_at=group.created_at,
+        )
+
+
+class FaceGroupList(BaseModel):
+    items: list[FaceGroupOut]
+    next_cursor: str | None
+
+
+class RegisteredFaceOut(Face):
+    """A face of a group: where it was in the registered image (the image is not kept)."""
+
+    id: uuid.UUID
+    external_image_id: str | None
+    job_id: uuid.UUID | None = Field(description="the face_register job that added it")
+    created_at: datetime
+
+    @classmethod
+    def of(cls, face: RegisteredFace) -> RegisteredFaceOut:
+        return cls.model_validate(
+            {
+                **face.face,
+                "id": face.id,
+                "external_image_id": face.external_image_id,
+                "job_id": face.job_id,
+                "created_at": face.created_at,
+            }
+        )
+
+
+class RegisteredFaceList(BaseModel):
+    items: list[RegisteredFaceOut]
+    next_cursor: str | None
+
+
+class FaceIdSearchOut(BaseModel):
+    """A group searched with one of its faces: the others ranked by similarity."""
+
+    face_id: uuid.UUID
+    threshold: float = Field(ge=0, le=100)
+    matches: list[FaceSearchMatch]

@@ -48,20 +48,32 @@ class Service:
         self.processes[name] = process
         return process
 
+    def __enter__(self) -> Service:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
     def start(self) -> None:
         migrate = self.boda("migrate", "migrate")
         assert migrate.wait(timeout=120) == 0, self.log("migrate")
         self.boda("gateway", "serve", "--port", str(self.port))
         self.boda("worker", "worker", "--queues", self.queues, "--concurrency", "1")
         self.boda("scheduler", "scheduler")
-        self.wait_until(lambda: self._ready(), 60, "gateway ready and a live ocr worker")
+        self.wait_until(lambda: self._ready(), 60, f"gateway ready and live {self.queues} workers")
 
     def _ready(self) -> bool:
         try:
             body = self.client.get("/readyz").json()
         except httpx.TransportError:
             return False
-        return body["status"] == "ok" and body["workers"].get("ocr", 0) >= 1
+        queues = self.queues.split(",")
+        return body["status"] == "ok" and all(body["workers"].get(q, 0) >= 1 for q in queues)
 
     def wait_until(self, condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
         deadline = time.monotonic() + timeout
@@ -115,20 +127,13 @@ def base_env(data_dir: Path) -> dict[str, str]:
 
 @pytest.fixture
 def embedded_service(tmp_path: Path) -> Iterator[Service]:
-    service = Service(base_env(tmp_path / "data"), tmp_path)
-    try:
-        service.start()
+    with Service(base_env(tmp_path / "data"), tmp_path) as service:
         yield service
-    finally:
-        service.stop()
 
 
-@pytest.fixture
-def servers_service(
-    tmp_path: Path, pg_url: str, redis_prefix: str, s3_endpoint: str
-) -> Iterator[Service]:
+def servers_env(data_dir: Path, pg_url: str, redis_prefix: str, s3_endpoint: str) -> dict[str, str]:
     """The production shape: Postgres, Redis as broker and an S3-API server for objects."""
-    env = base_env(tmp_path / "data")
+    env = base_env(data_dir)
     bucket = f"boda-e2e-{RUN_ID}"
     env.update(
         BODA_DB__URL=pg_url,
@@ -151,9 +156,14 @@ def servers_service(
             region="us-east-1",  # type: ignore[arg-type]
         )
     ).ensure_bucket()
-    service = Service(env, tmp_path)
-    try:
-        service.start()
+    return env
+
+
+@pytest.fixture
+def servers_service(
+    tmp_path: Path, pg_url: str, redis_prefix: str, s3_endpoint: str
+) -> Iterator[Service]:
+    with Service(
+        servers_env(tmp_path / "data", pg_url, redis_prefix, s3_endpoint), tmp_path
+    ) as service:
         yield service
-    finally:
-        service.stop()

@@ -39,12 +39,8 @@ def service(tmp_path: Path) -> Iterator[Service]:
         "BODA_WEBHOOKS__FIRST_RETRY_SECONDS": "0.5",
         "BODA_WEBHOOKS__MAX_RETRY_SECONDS": "1",
     }
-    service = Service(env, tmp_path, queues="ocr,webhooks")
-    try:
-        service.start()
+    with Service(env, tmp_path, queues="ocr,webhooks") as service:
         yield service
-    finally:
-        service.stop()
 
 
 def test_a_batch_of_fifty_documents_with_its_webhooks_and_spreadsheet(

@@ -25,12 +25,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 def long_lease_service(tmp_path: Path) -> Iterator[Service]:
     """The embedded default with leases far longer than the test: only a give-back requeues."""
     env = base_env(tmp_path / "data") | {"BODA_WORKER__LEASE_SECONDS": "120"}
-    service = Service(env, tmp_path)
-    try:
-        service.start()
+    with Service(env, tmp_path) as service:
         yield service
-    finally:
-        service.stop()
 
 
 def test_a_stopping_worker_gives_its_job_back_at_once(long_lease_service: Service) -> None:

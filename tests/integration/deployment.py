@@ -35,7 +35,7 @@ from shared.storage import open_store
 from shared.tenants import bootstrap
 from tests.conftest import MODELS_DIR
 from workers import tasks, webhooks
-from workers.pipelines import Inputs
+from workers.pipelines import Inputs, JobContext
 from workers.scheduler import Reconciler
 
 HEARTBEAT = 0.3
@@ -67,7 +67,7 @@ class ColourReader:
     def models(self) -> dict[str, str]:
         return {"colour_reader": "test-1"}
 
-    def run(self, inputs: Inputs, options: Any) -> PageColours:
+    def run(self, inputs: Inputs, options: Any, context: JobContext) -> PageColours:
         colours: dict[str, list[tuple[int, int, int]]] = {}
         for field, pages in inputs.items():
             colours[field] = []
@@ -81,7 +81,7 @@ class ColourReader:
 class UnreadableReader(ColourReader):
     """A pipeline that fails every job as a real one fails on a page it cannot read."""
 
-    def run(self, inputs: Inputs, options: Any) -> PageColours:
+    def run(self, inputs: Inputs, options: Any, context: JobContext) -> PageColours:
         raise CorruptImageError("test: this page cannot be read")
 
 

@@ -9,17 +9,47 @@ A type's contract (`shared/analyses`) names its pipeline as `module:Class`; the 
 from __future__ import annotations
 
 import importlib
+import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+import numpy as np
 from PIL import Image
 from pydantic import BaseModel
 
 from shared.config import Settings
 from shared.errors import ModelUnavailableError
+from shared.face_matching import Gallery, NewFace, PackStamp
 
 Inputs = Mapping[str, Iterable[Image.Image]]
 """The pages of each input by form field (`file`, `target`), decoded as they are iterated."""
+
+
+class FaceGroups(Protocol):
+    """The face groups of the job's tenant, as a pipeline reads and changes them (the workers
+    back this with the database; a pipeline never sees it)."""
+
+    def gallery(self, group_id: str, pack: PackStamp) -> Gallery:
+        """The group's faces; `404 not_found`, or `409 model_mismatch` for another pack's."""
+        ...
+
+    def embedding(self, group_id: str, face_id: uuid.UUID, pack: PackStamp) -> np.ndarray:
+        """One registered face's embedding (same refusals)."""
+        ...
+
+    def add(
+        self, group_id: str, pack: PackStamp, faces: list[NewFace], external_image_id: str | None
+    ) -> None:
+        """Add faces to the group with the job's result, in its transaction (or not at all)."""
+        ...
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a job's pipeline may reach beyond its inputs and options."""
+
+    groups: FaceGroups
 
 
 class Pipeline(Protocol):
@@ -30,7 +60,7 @@ class Pipeline(Protocol):
         """The model versions behind a result, as a job's `models` reports them."""
         ...
 
-    def run(self, inputs: Inputs, options: Any) -> BaseModel:
+    def run(self, inputs: Inputs, options: Any, context: JobContext) -> BaseModel:
         """The result of one job; raises a `BodaError` for input it cannot analyse."""
         ...
 

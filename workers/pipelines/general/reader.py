@@ -11,7 +11,6 @@ received → put lines in reading order on the upright page.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -63,7 +62,7 @@ class GeneralReader:
 
         Raises ModelUnavailableError when a model or Tesseract's Korean data is missing.
         """
-        models_dir = settings.dir or Path("models").resolve()
+        models_dir = settings.root
         detection = model_folder(models_dir, "text_detection", settings.text_detection)
         recognition = model_folder(models_dir, "text_recognition", settings.text_recognition)
         hangul = TesseractTextRecognizer(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,6 +95,11 @@ def test_install_is_idempotent_and_names_folders_after_the_model(models_dir: Pat
     for folder in folders:
         if (folder / "inference.yml").exists():  # PaddleX's models; ours carries a model card
             assert model_name_of(folder / "inference.yml") == folder.name
+        elif folder.parent.name == "face":  # a face pack: its manifest names its model files
+            manifest = json.loads((folder / "pack.json").read_text())
+            assert manifest["name"] == folder.name == "yunet-sface"
+            assert (folder / manifest["detector"]).is_file()
+            assert (folder / manifest["embedder"]).is_file()
         else:
             assert (folder / "MODEL_CARD.md").is_file() and folder.name == "boda_korean_rec_v1"
 
