@@ -29,7 +29,7 @@ from shared.face_groups import GalleryCache
 from shared.tenants import create_tenant
 from synth.face_photos import ALTERATIONS, album, altered, haar_face, in_face_order, iou, photos
 from tests.conftest import MODELS_DIR
-from tests.unit.workers.test_face_liveness import colour_model
+from tests.unit.workers.engines.face.test_liveness import colour_model
 from workers.face_groups import JobFaceGroups
 from workers.pipeline_cache import PipelineCache
 from workers.pipelines import JobContext
