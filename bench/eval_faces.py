@@ -32,8 +32,8 @@ import numpy as np
 
 from shared.config import Settings
 from shared.face_matching import Calibration
-from synth.face_photos import ALTERATIONS, album, altered, haar_face, in_face_order, iou, photos
-from workers.engines.face.detection import DetectedFace
+from synth.face_photos import ALTERATIONS, album, altered, haar_face, in_face_order, photos
+from workers.engines.face.detection import DetectedFace, box_iou
 from workers.engines.face.pack import MANIFEST, FacePack, PackFiles
 from workers.engines.face.pose import head_pose
 
@@ -85,7 +85,7 @@ def haar_agreement(read: list[Photo]) -> tuple[int, int]:
         face = photo.face
         agreed += (
             face is not None
-            and iou(face.box, truth) >= 0.3
+            and box_iou(face.box, truth) >= 0.3
             and in_face_order(face.landmarks, face.box)
         )
     return seen, agreed

@@ -67,14 +67,6 @@ def haar_face(image: np.ndarray) -> tuple[int, int, int, int] | None:
     return round(x), round(y), round(x + w), round(y + h)
 
 
-def iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    inter = max(0.0, w) * max(0.0, h)
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0
-
-
 def in_face_order(points: np.ndarray, box: tuple[float, ...]) -> bool:
     """Five landmarks inside the box and placed as a face's: eyes above the nose above the
     mouth, the left eye and mouth corner (as seen) left of the right ones."""

@@ -102,8 +102,8 @@ class YuNetDetector:
         if min(crop.shape[:2]) < 16:
             return face
         shifted = [_moved(found, left, top) for found in self._detect(crop, 1.0)]
-        best = max(shifted, key=lambda found: _iou(found.box, face.box), default=None)
-        return best if best is not None and _iou(best.box, face.box) >= 0.3 else face
+        best = max(shifted, key=lambda found: box_iou(found.box, face.box), default=None)
+        return best if best is not None and box_iou(best.box, face.box) >= 0.3 else face
 
 
 def _moved(face: DetectedFace, dx: float, dy: float) -> DetectedFace:
@@ -111,7 +111,8 @@ def _moved(face: DetectedFace, dx: float, dy: float) -> DetectedFace:
     return DetectedFace((x0 + dx, y0 + dy, x1 + dx, y1 + dy), face.score, face.landmarks + (dx, dy))
 
 
-def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+def box_iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """Intersection over union of two boxes [x0, y0, x1, y1]."""
     w, h = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
     inter = max(0.0, w) * max(0.0, h)
     union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter

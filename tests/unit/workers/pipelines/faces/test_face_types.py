@@ -27,9 +27,10 @@ from shared.db.session import Database
 from shared.errors import NoFaceDetectedError
 from shared.face_groups import GalleryCache
 from shared.tenants import create_tenant
-from synth.face_photos import ALTERATIONS, album, altered, haar_face, in_face_order, iou, photos
+from synth.face_photos import ALTERATIONS, album, altered, haar_face, in_face_order, photos
 from tests.conftest import MODELS_DIR
 from tests.unit.workers.engines.face.test_liveness import colour_model
+from workers.engines.face.detection import box_iou
 from workers.face_groups import JobFaceGroups
 from workers.pipeline_cache import PipelineCache
 from workers.pipelines import JobContext
@@ -98,7 +99,7 @@ def test_detection_finds_a_face_in_every_photo_where_a_second_detector_agrees(
         seen += 1
         if faces:
             points = np.array(list(faces[0].landmarks.model_dump().values()))
-            agreed += iou(faces[0].box, truth) >= 0.3 and in_face_order(points, faces[0].box)
+            agreed += box_iou(faces[0].box, truth) >= 0.3 and in_face_order(points, faces[0].box)
     total = len(photos())
     assert total >= 180 and found >= 0.99 * total, (found, total)
     assert seen >= 120 and agreed >= 0.95 * seen, (agreed, seen)
