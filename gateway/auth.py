@@ -6,10 +6,10 @@ import uuid
 from typing import Annotated
 
 from fastapi import Depends
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 
-from gateway.services import ServicesDep
+from gateway.services import Services, ServicesDep
 from shared.db.models import ApiKey
 from shared.errors import UnauthorizedError
 from shared.keys import key_matches, key_prefix
@@ -20,11 +20,21 @@ _bearer = HTTPBearer(
 )
 
 
-def _tenant_id(
-    services: ServicesDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> uuid.UUID:
-    key = credentials.credentials.strip() if credentials else ""
+_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, scheme_name="apiKeyHeader",
+    description="the same API key, for the plate compatibility endpoint's clients",
+)  # fmt: skip
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+KeyHeaderDep = Annotated[str | None, Depends(_key_header)]
+
+
+def _tenant_id(services: ServicesDep, credentials: BearerDep) -> uuid.UUID:
+    return tenant_of_key(services, credentials.credentials if credentials else "")
+
+
+def tenant_of_key(services: Services, key: str) -> uuid.UUID:
+    """The tenant an API key belongs to; `UnauthorizedError` for no key or a wrong one."""
+    key = key.strip()
     prefix = key_prefix(key)
     if prefix is None:
         raise UnauthorizedError("send 'Authorization: Bearer <api key>'")

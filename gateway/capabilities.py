@@ -71,3 +71,18 @@ def live_workers(session: Session, heartbeat_seconds: float) -> dict[str, int]:
 
 def _live_since(heartbeat_seconds: float) -> datetime:
     return utcnow() - timedelta(seconds=LIVE_HEARTBEATS * heartbeat_seconds)
+
+
+def readers_of(session: Session, analysis: Analysis[Any], heartbeat_seconds: float) -> int:
+    """Live workers that report they can run `analysis`."""
+    rows = session.execute(
+        select(WorkerHeartbeat.queues, WorkerHeartbeat.analyses).where(
+            WorkerHeartbeat.last_seen >= _live_since(heartbeat_seconds),
+            WorkerHeartbeat.stopped_at.is_(None),
+        )
+    ).all()
+    return sum(
+        1
+        for row in rows
+        if analysis.queue in row.queues.split(",") and analysis.name in row.analyses
+    )

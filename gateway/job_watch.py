@@ -14,24 +14,30 @@ once a second, so that a notification missed while the listener reconnects costs
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import psycopg
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import make_url, select
 
 from shared.db.models import Job
 from shared.db.session import Database
 from shared.lifecycle import JOB_ENDED_CHANNEL
+from shared.schemas.api import JobOut
 from shared.statuses import TERMINAL
 
 log = logging.getLogger(__name__)
 SQLITE_POLL_SECONDS = 0.005
 RECONNECT_SECONDS = 1.0
+LOOK_AGAIN_SECONDS = 1.0
+"""A waiting request looks at its job again this often, whatever it was told."""
 
 
 class JobWatch:
@@ -123,3 +129,22 @@ class JobWatch:
 
 def _is_postgres(url: str) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
+
+
+async def wait_for_end(
+    watch: JobWatch, look: Callable[[], JobOut], job_id: uuid.UUID, wait: float
+) -> JobOut:
+    """The job as `look` reads it, once it has ended or `wait` seconds have passed."""
+    deadline = time.monotonic() + wait
+    out = await run_in_threadpool(look)
+    while out.status not in TERMINAL and time.monotonic() < deadline:
+        async with watch.watching(job_id) as ended:
+            # Looked at again once watched: it may have ended just before.
+            out = await run_in_threadpool(look)
+            if out.status in TERMINAL:
+                break
+            remaining = deadline - time.monotonic()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ended.wait(), timeout=min(remaining, LOOK_AGAIN_SECONDS))
+        out = await run_in_threadpool(look)
+    return out

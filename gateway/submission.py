@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from fastapi import UploadFile
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -25,7 +26,7 @@ from gateway.face_groups import check_face_job
 from gateway.services import Services
 from shared.analyses import Analysis, Pages
 from shared.db.models import Batch, Job, utcnow
-from shared.errors import ConflictError
+from shared.errors import ConflictError, ImageTooLargeError
 from shared.images import DocumentInfo, inspect_document
 from shared.schemas.api import InputInfo
 
@@ -67,6 +68,15 @@ class Original:
             width=self.info.width,
             height=self.info.height,
         ).model_dump()
+
+
+async def read_upload(services: Services, file: UploadFile) -> Upload:
+    """A multipart file read whole, `413 image_too_large` past the per-file limit."""
+    limit = services.settings.limits.max_file_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise ImageTooLargeError(f"the file is larger than {limit} bytes", details={"limit": limit})
+    return Upload(file.filename or "upload", data)
 
 
 def check_runnable(

@@ -100,6 +100,20 @@ class FaceSettings(BaseModel):
     )
 
 
+class PlateSettings(BaseModel):
+    sure_confidence: float = Field(
+        0.9, ge=0, le=1, description="a valid first reading below this gets the second look too"
+    )
+    external_stage: str | None = Field(
+        None,
+        description="`module:factory` of an external plate reader, asked only about plates "
+        "the built-in stages leave unread (off by default)",
+    )
+    sync_timeout_seconds: float = Field(
+        20.0, gt=0, le=30, description="how long POST /ocr/license-plate waits for its job"
+    )
+
+
 class RetentionSettings(BaseModel):
     originals_days: int | None = Field(
         7, description="days an ended job's originals are kept (None: until the job is deleted)"
@@ -143,6 +157,9 @@ class ModelSettings(BaseModel):
         "tesseract", description="which reads every Hangul line; the other reads unsure ones"
     )
     tessdata_dir: Path | None = Field(None, description="folder with kor/eng .traineddata")
+    plate_detection: str = Field(
+        "PP-OCRv6_tiny_det", description="the text detector that finds plates' lines"
+    )
     face_pack: str = Field("yunet-sface", description="face models: the folder face/<pack>/")
     liveness: str = Field(
         "minifasnet", description="liveness model: the folder face_liveness/<name>/, if present"
@@ -172,6 +189,7 @@ class Settings(BaseSettings):
     webhooks: WebhookSettings = WebhookSettings()
     batches: BatchSettings = BatchSettings()
     faces: FaceSettings = FaceSettings()
+    plates: PlateSettings = PlateSettings()
     retention: RetentionSettings = RetentionSettings()
     worker: WorkerSettings = WorkerSettings()
     scheduler: SchedulerSettings = SchedulerSettings()

@@ -115,6 +115,13 @@ class ModelUnavailableError(BodaError):
     code = "model_unavailable"
 
 
+class ServiceUnavailableError(BodaError):
+    """The service cannot answer now (a part is down, or a synchronous answer is not ready):
+    try again after `Retry-After`."""
+
+    code = "service_unavailable"
+
+
 class NoFaceDetectedError(BodaError):
     """A face type that needs a face (all but `face_detect`) found none."""
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import time
+import functools
 import uuid
 from typing import Annotated, Any
 
@@ -15,17 +13,16 @@ from fastapi.responses import JSONResponse
 from gateway import queries, submission
 from gateway.auth import TenantDep
 from gateway.errors import ERRORS
+from gateway.job_watch import wait_for_end
 from gateway.services import Services, ServicesDep, SessionDep
 from shared.analyses import ANALYSES, get_analysis
-from shared.errors import ImageTooLargeError, InvalidRequestError
+from shared.errors import InvalidRequestError
 from shared.schemas.api import JobList, JobOut
 from shared.statuses import TERMINAL, JobStatus
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 WaitQuery = Annotated[float, Query(ge=0, le=30, description="seconds to wait for the end")]
 RETRY_AFTER_SECONDS = 1
-LOOK_AGAIN_SECONDS = 1.0
-"""A waiting request looks at its job again this often, whatever it was told."""
 ACCEPTED: dict[int | str, dict[str, Any]] = {
     202: {
         "description": "accepted, not finished yet: poll `Location` after `Retry-After` seconds",
@@ -71,7 +68,7 @@ async def submit_job(
     if any(spec.field == "target" for spec in analysis.inputs):
         if target is None:
             raise InvalidRequestError(f"{analysis.name} compares 'file' with 'target': send both")
-        uploads["target"] = await _read_file(services, target)
+        uploads["target"] = await submission.read_upload(services, target)
     elif target is not None:
         raise InvalidRequestError(f"{analysis.name} takes no 'target'")
     sub = submission.Submission(
@@ -90,15 +87,7 @@ async def _read_input(
         fetched = await services.fetcher.fetch(image_url)
         return submission.Upload(fetched.filename, fetched.data)
     assert file is not None
-    return await _read_file(services, file)
-
-
-async def _read_file(services: Services, file: UploadFile) -> submission.Upload:
-    limit = services.settings.limits.max_file_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise ImageTooLargeError(f"the file is larger than {limit} bytes", details={"limit": limit})
-    return submission.Upload(file.filename or "upload", data)
+    return await submission.read_upload(services, file)
 
 
 @router.get("/{job_id}", response_model=JobOut, responses=ERRORS)
@@ -117,18 +106,8 @@ async def _answer(
     accepted_status: int = 202,
 ) -> Response:
     """The job as it is, or as soon as it ends within `wait` seconds (see gateway/job_watch)."""
-    deadline = time.monotonic() + wait
-    out = await run_in_threadpool(_job_out, services, tenant_id, job_id)
-    while out.status not in TERMINAL and time.monotonic() < deadline:
-        async with services.watch.watching(job_id) as ended:
-            # Looked at again once watched: it may have ended just before.
-            out = await run_in_threadpool(_job_out, services, tenant_id, job_id)
-            if out.status in TERMINAL:
-                break
-            remaining = deadline - time.monotonic()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(ended.wait(), timeout=min(remaining, LOOK_AGAIN_SECONDS))
-        out = await run_in_threadpool(_job_out, services, tenant_id, job_id)
+    look = functools.partial(_job_out, services, tenant_id, job_id)
+    out = await wait_for_end(services.watch, look, job_id, wait)
     if out.status in TERMINAL:
         return JSONResponse(out.model_dump(mode="json"), status_code=200)
     return _pending(out, accepted_status)

@@ -56,6 +56,6 @@ VEHICLE_PLATE = Analysis(
     result=PlateResult,
     text=_text,
     rows=_rows,
-    model_roles=("plate_detection", "text_recognition", "text_recognition_hangul"),
-    pipeline=None,
+    model_roles=("plate_detection", "text_recognition", "plate_external"),
+    pipeline="workers.pipelines.vehicle_plate:VehiclePlatePipeline",
 )

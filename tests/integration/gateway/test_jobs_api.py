@@ -80,7 +80,7 @@ REFUSALS = [
     ("bad-options", {"file": png(), "options": "{not json"}, 400, "invalid_options"),
     ("unknown-option", {"file": png(), "options": '{"colour": 1}'}, 400, "invalid_options"),
     ("no-input", {}, 400, "invalid_request"),
-    ("not-installed", {"file": png(), "type": "vehicle_plate"}, 501, "model_unavailable"),
+    ("not-installed", {"file": png(), "type": "id_card"}, 501, "model_unavailable"),
 ]
 
 

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from workers.engines.runtime.local_model import OnnxModel, batches_by_width
+from workers.engines.text.ctc import log_likelihood
 from workers.engines.text.line_crops import ink_columns
 from workers.engines.text.recognition import LineReading, Piece
 from workers.korean.jamo import DecodedChar, JamoAlphabet
@@ -60,6 +61,23 @@ class KoreanLineRecognizer(OnnxModel):
                 scale = (right - left) / strips[index].shape[1]
                 readings[index] = self._reading(chars, scale, left, crops[index].shape[:2])
         return [reading for reading in readings if reading is not None]
+
+    def log_likelihoods(self, crop: np.ndarray, texts: Sequence[str]) -> list[float]:
+        """log P(text | line strip) of each text under the model (every CTC alignment counted;
+        -inf for a text the alphabet cannot spell): how well each candidate fits the line."""
+        self.load()
+        left, right = _trimmed(crop)
+        probabilities = self._run([_scaled(crop[:, left:right])])[0]
+        log_probs = np.log(np.maximum(probabilities, 1e-12))
+        scores = []
+        for text in texts:
+            try:
+                labels = self.alphabet.encode(text)
+            except KeyError:
+                scores.append(float("-inf"))
+                continue
+            scores.append(log_likelihood(log_probs, labels))
+        return scores
 
     def _run(self, strips: list[np.ndarray]) -> np.ndarray:
         width = max(strip.shape[1] for strip in strips)

@@ -19,6 +19,16 @@ def order_quad(points: np.ndarray) -> np.ndarray:
     return np.roll(quad, -int(np.argmin(quad.sum(axis=1))), axis=0)
 
 
+def pixel_quad(points: np.ndarray, size: tuple[int, int]) -> list[tuple[int, int]]:
+    """Integer points clockwise from the top-left, kept inside an image of `size` (w, h): a
+    box as results report it."""
+    width, height = size
+    points = order_quad(np.asarray(points, dtype=np.float32))
+    xs = np.clip(np.rint(points[:, 0]), 0, width - 1).astype(int)
+    ys = np.clip(np.rint(points[:, 1]), 0, height - 1).astype(int)
+    return [(int(x), int(y)) for x, y in zip(xs, ys, strict=True)]
+
+
 CORNER_TIE = 0.25
 """Corners whose x + y differ by less than this share of the shorter side are equally top-left."""
 

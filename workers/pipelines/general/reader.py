@@ -15,12 +15,12 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from PIL import Image
 
-from shared.analyses.general import GeneralResult, Line, Page, Quad, Word
+from shared.analyses.general import GeneralResult, Line, Page, Word
 from shared.config import ModelSettings
 from workers.engines.runtime.model_store import model_folder, tessdata_folder
 from workers.engines.text.detection import TextDetector
 from workers.engines.text.korean_recognition import KoreanLineRecognizer
-from workers.engines.text.line_crops import line_quad, order_quad
+from workers.engines.text.line_crops import line_quad, pixel_quad
 from workers.engines.text.paddle_recognition import PaddleTextRecognizer
 from workers.engines.text.tesseract_recognition import TesseractTextRecognizer
 from workers.pipelines.general.line_reading import LineReader, ReadLine, read_turned
@@ -174,18 +174,9 @@ def _line(line: ReadLine, turns: int, size: tuple[int, int]) -> Line:
         Word(
             text=w.text,
             confidence=w.confidence,
-            box=_quad(to_received(crop.box_to_page(w.box), turns, size), size),
+            box=pixel_quad(to_received(crop.box_to_page(w.box), turns, size), size),
         )
         for w in reading.words
     ]
-    box = _quad(to_received(crop.quad, turns, size), size)
+    box = pixel_quad(to_received(crop.quad, turns, size), size)
     return Line(text=reading.text, confidence=reading.confidence, box=box, words=words)
-
-
-def _quad(points: np.ndarray, size: tuple[int, int]) -> Quad:
-    """Integer page points, kept inside the page, clockwise from the top-left."""
-    width, height = size
-    points = order_quad(points)
-    xs = np.clip(np.rint(points[:, 0]), 0, width - 1).astype(int)
-    ys = np.clip(np.rint(points[:, 1]), 0, height - 1).astype(int)
-    return [(int(x), int(y)) for x, y in zip(xs, ys, strict=True)]
