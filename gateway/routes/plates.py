@@ -134,8 +134,17 @@ def _since(started: float) -> float:
     return round(time.monotonic() - started, 3)
 
 
+def _body(answer: PlateAnswer) -> dict[str, Any]:
+    """The seed's five keys always; `job_id` and `error` only when there is one."""
+    body = answer.model_dump(mode="json")
+    return {key: value for key, value in body.items() if value is not None or key in _SEED_KEYS}
+
+
+_SEED_KEYS = ("success", "plate_number", "confidence", "stage", "elapsed_sec")
+
+
 def _answer(answer: PlateAnswer) -> JSONResponse:
-    return JSONResponse(answer.model_dump(mode="json", exclude_none=True))
+    return JSONResponse(_body(answer))
 
 
 def _refusal(error: BodaError, started: float, job_id: uuid.UUID | None) -> JSONResponse:
@@ -152,8 +161,7 @@ def _refusal(error: BodaError, started: float, job_id: uuid.UUID | None) -> JSON
         error={"code": error.code, "message": error.message, "details": error.details},
     )
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status in (429, 503) else None
-    body = answer.model_dump(mode="json", exclude_none=True)
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(_body(answer), status_code=status, headers=headers)
 
 
 @router.get("/status", response_model=StatusAnswer)

@@ -22,6 +22,7 @@ not a plate number, however sure the recogniser was of it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -83,9 +84,10 @@ class PlateNumber:
 
 def normalise(text: str) -> str:
     """A reading as a plate number is written: no spaces, dashes or dots; the Latin letters a
-    digit is mistaken for (O, I, L, B, S, …) turned back into that digit; full-width digits
+    digit is mistaken for (O, I, L, B, S, …) turned back into that digit; full-width forms
     folded; symbols at either end (the rim, a bolt, the seal) dropped. Hangul is left as read."""
-    folded = "".join(chr(ord(char) - 0xFEE0) if "０" <= char <= "９" else char for char in text)
+    # NFKC folds full-width forms, but would turn a lone jamo into a conjoining one.
+    folded = "".join(c if "ㄱ" <= c <= "ㆎ" else unicodedata.normalize("NFKC", c) for c in text)
     trimmed = _MARKS_AT_EDGES.sub("", _NOISE.sub("", folded))
     return _NOT_PLATE_AT_EDGES.sub("", trimmed.translate(DIGIT_LOOKALIKES))
 
@@ -118,7 +120,8 @@ def _match(number: str) -> PlateNumber:
         region = match.groupdict().get("region")
         return PlateNumber(number, True, name, usage, region)
     region = next((r for r in REGIONS if number.startswith(r)), None)
-    usage_guess = next((USAGE_OF[c] for c in number if c in USAGE_OF), None)
+    after_region = number[len(region) :] if region else number
+    usage_guess = next((USAGE_OF[c] for c in after_region if c in USAGE_OF), None)
     return PlateNumber(number, False, None, usage_guess, region)  # type: ignore[arg-type]
 
 
@@ -131,7 +134,11 @@ PLATE_CHARS = "0123456789" + "".join(
 def nearby_numbers(segments: list[str]) -> list[tuple[int, str]]:
     """Valid numbers one edit away from a reading made of `segments` (the texts of a plate's
     line pieces, in order): a character replaced, added or dropped in one segment. Each as
-    (segment index, that segment's new text)."""
+    (segment index, that segment's new text).
+
+    Only Korean characters and digits are replaced: a Latin letter where the usage character
+    stands was read clearly enough to be something else than a plate's Hangul (a misread
+    digit's Latin twin is already turned into its digit by `normalise`)."""
     found: dict[tuple[int, str], None] = {}
     for index, segment in enumerate(segments):
         text = _NOISE.sub("", segment)
@@ -140,9 +147,14 @@ def nearby_numbers(segments: list[str]) -> list[tuple[int, str]]:
             edits.update(text[:position] + char + text[position:] for char in PLATE_CHARS)
             if position < len(text):
                 edits.add(text[:position] + text[position + 1 :])
-                edits.update(text[:position] + c + text[position + 1 :] for c in PLATE_CHARS)
+                if _replaceable(text[position]):
+                    edits.update(text[:position] + c + text[position + 1 :] for c in PLATE_CHARS)
         for edit in edits:
             joined = "".join([*segments[:index], edit, *segments[index + 1 :]])
             if edit and parse(joined).valid:
                 found[(index, edit)] = None
     return list(found)
+
+
+def _replaceable(char: str) -> bool:
+    return char.isdigit() or "가" <= char <= "힣" or "ㄱ" <= char <= "ㅣ"

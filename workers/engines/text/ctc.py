@@ -28,7 +28,7 @@ def log_likelihood(log_probs: np.ndarray, labels: Sequence[int]) -> float:
         alpha[1] = log_probs[0, extended[1]]
     for step in range(1, steps):
         stay = alpha
-        one = np.concatenate(([-np.inf], alpha[:-1]))
-        two = np.where(skip, np.concatenate(([-np.inf, -np.inf], alpha[:-2])), -np.inf)
+        one = np.concatenate(([-np.inf], alpha))[: len(alpha)]
+        two = np.where(skip, np.concatenate(([-np.inf, -np.inf], alpha))[: len(alpha)], -np.inf)
         alpha = np.logaddexp(np.logaddexp(stay, one), two) + log_probs[step, extended]
     return float(np.logaddexp(alpha[-1], alpha[-2]) if len(extended) > 1 else alpha[-1])

@@ -54,6 +54,14 @@ class PlateReading:
     stage: str
     pieces: tuple[np.ndarray, ...] = ()
     texts: tuple[str, ...] = ()
+    rows: int = 1
+
+    @property
+    def valid(self) -> bool:
+        """Fits a real format, and the format fits the layout: a two-line plate is regional
+        (one that reads as a national number lost its region on the top line)."""
+        number = parse(self.text)
+        return number.valid and (self.rows == 1 or number.format == "regional")
 
     def plate(self, size: tuple[int, int]) -> Plate:
         number = parse(self.text)
@@ -63,7 +71,7 @@ class PlateReading:
             box=pixel_quad(self.quad, size),
             usage=number.usage,
             region=number.region,
-            valid=number.valid,
+            valid=self.valid,
             stage=self.stage,
         )
 
@@ -111,9 +119,9 @@ class PlateReader:
             return first
         tries = [t for t in (first, *self._rescan(photo, candidate)) if t is not None]
         best = _best(tries)
-        if best is None or not parse(best.text).valid:
+        if best is None or not best.valid:
             best = _best([*tries, *filter(None, map(self._constrained, tries))])
-        if (best is None or not parse(best.text).valid) and self.external is not None:
+        if (best is None or not best.valid) and self.external is not None:
             quad = (best or first or _reading_of(candidate)).quad
             best = _best([t for t in (best, self._ask_external(photo, quad)) if t is not None])
         return best
@@ -130,7 +138,9 @@ class PlateReader:
         if not "".join(texts).strip():
             return None
         confidence = min(reading.confidence for reading in readings)
-        return PlateReading("".join(texts), confidence, candidate.quad, stage, flat, texts)
+        return PlateReading(
+            "".join(texts), confidence, candidate.quad, stage, flat, texts, len(candidate.rows)
+        )
 
     def _rescan(self, photo: np.ndarray, candidate: PlateCandidate) -> list[PlateReading]:
         """The candidate's area enlarged and read again, as it is and with evened contrast."""
@@ -152,7 +162,11 @@ class PlateReader:
         very pixels it read, if it is clearly likelier than the other valid ones and not far
         less likely than what was read. Its confidence is its share of the likelihood of all
         the valid candidates (two near-equal candidates: about 0.5)."""
-        nearby = nearby_numbers(list(reading.texts))
+        nearby = [
+            (index, text)
+            for index, text in nearby_numbers(list(reading.texts))
+            if replace(reading, texts=(), text=_joined(reading.texts, index, text)).valid
+        ]
         if not nearby:
             return None
         scores = []
@@ -160,11 +174,13 @@ class PlateReader:
             as_read, candidate = self.recognizer.log_likelihoods(
                 reading.pieces[index], [reading.texts[index], text]
             )
-            scores.append(candidate - as_read)
+            scores.append(candidate - as_read if np.isfinite(as_read) else -np.inf)
         order = np.argsort(scores)[::-1]
         best = scores[order[0]]
+        if not np.isfinite(best) or best < -MAX_LOSS:
+            return None
         share = 1.0 / float(np.sum(np.exp(np.asarray(scores) - best)))
-        if best < -MAX_LOSS or share < MIN_SHARE:
+        if share < MIN_SHARE:
             return None
         index, text = nearby[order[0]]
         texts = (*reading.texts[:index], text, *reading.texts[index + 1 :])
@@ -183,19 +199,23 @@ class PlateReader:
         return PlateReading(text, confidence, quad, "external")
 
 
+def _joined(texts: tuple[str, ...], index: int, text: str) -> str:
+    return "".join((*texts[:index], text, *texts[index + 1 :]))
+
+
 def _reading_of(candidate: PlateCandidate) -> PlateReading:
     return PlateReading("", 0.0, candidate.quad, "fast")
 
 
 def _settled(reading: PlateReading, sure: float) -> bool:
-    return reading.confidence >= sure and parse(reading.text).valid
+    return reading.confidence >= sure and reading.valid
 
 
 def _best(readings: list[PlateReading]) -> PlateReading | None:
     """The valid reading read most surely, else the surest reading of all."""
     if not readings:
         return None
-    return max(readings, key=lambda r: (parse(r.text).valid, r.confidence))
+    return max(readings, key=lambda r: (r.valid, r.confidence))
 
 
 def _plate_like(text: str) -> bool:
