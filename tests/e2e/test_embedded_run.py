@@ -60,7 +60,7 @@ def test_boda_run_serves_prints_its_key_and_supervises(tmp_path: Path) -> None:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}")
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)  # waits up to 30 s
     try:
         _wait(lambda: "API key of the default tenant: boda_" in log.read_text(), 60, "the key")
         key = log.read_text().split("API key of the default tenant: ")[1].split()[0]
