@@ -160,6 +160,9 @@ class ModelSettings(BaseModel):
     plate_detection: str = Field(
         "PP-OCRv6_tiny_det", description="the text detector that finds plates' lines"
     )
+    plate_recognition: str = Field(
+        "boda_plate_rec_v1", description="the line model that reads plates, in text_recognition/"
+    )
     face_pack: str = Field("yunet-sface", description="face models: the folder face/<pack>/")
     liveness: str = Field(
         "minifasnet", description="liveness model: the folder face_liveness/<name>/, if present"

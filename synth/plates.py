@@ -136,8 +136,16 @@ def _text_block(text: str, font_path: str, colour: Colour, size: tuple[int, int]
     return tinted
 
 
+Box = tuple[int, int, int, int]
+
+
 def render_plate(spec: PlateSpec, font_path: str) -> Image.Image:
     """The plate face-on, in pixels of one millimetre, with its rim and the two bolts."""
+    return render_plate_rows(spec, font_path)[0]
+
+
+def render_plate_rows(spec: PlateSpec, font_path: str) -> tuple[Image.Image, list[Box]]:
+    """The plate and the box (x0, y0, x1, y1) of each printed row's text, top row first."""
     background, ink = STYLES[spec.style]
     width, height = TWO_LINE if spec.two_line else ONE_LINE
     plate = Image.new("RGB", (width, height), background)
@@ -145,24 +153,25 @@ def render_plate(spec: PlateSpec, font_path: str) -> Image.Image:
     draw.rounded_rectangle((2, 2, width - 3, height - 3), radius=10, outline=ink, width=4)
     if spec.two_line:
         top, bottom = spec.lines
-        _paste(plate, _text_block(top, font_path, ink, (round(width * 0.52), 44)), (0.5, 0.24))
-        _paste(plate, _text_block(bottom, font_path, ink, (round(width * 0.86), 84)), (0.5, 0.66))
-    else:
-        field = round(width * (0.80 if spec.kind in ("national3", "ev") else 0.88))
-        _paste(plate, _text_block(spec.lines[0], font_path, ink, (field, 80)), (0.53, 0.5))
-        if spec.kind in ("national3", "ev"):
-            # The hologram seal at the left of post-2019 plates.
-            draw.ellipse((14, 40, 40, 66), outline=ink, width=3)
-    if spec.two_line:  # the bolts above the top line (one-line plates are bolted in gaps)
-        for x in (width * 0.2, width * 0.8):
+        top_block = _text_block(top, font_path, ink, (round(width * 0.52), 44))
+        bottom_block = _text_block(bottom, font_path, ink, (round(width * 0.86), 84))
+        rows = [_paste(plate, top_block, (0.5, 0.24)), _paste(plate, bottom_block, (0.5, 0.66))]
+        for x in (width * 0.2, width * 0.8):  # the bolts above the top line
             draw.ellipse((x - 5, 8, x + 5, 18), fill=tuple(int(c * 0.7) for c in background))
-    return plate
+        return plate, rows
+    field = round(width * (0.80 if spec.kind in ("national3", "ev") else 0.88))
+    rows = [_paste(plate, _text_block(spec.lines[0], font_path, ink, (field, 80)), (0.53, 0.5))]
+    if spec.kind in ("national3", "ev"):
+        # The hologram seal at the left of post-2019 plates.
+        draw.ellipse((14, 40, 40, 66), outline=ink, width=3)
+    return plate, rows
 
 
-def _paste(plate: Image.Image, block: Image.Image, centre: tuple[float, float]) -> None:
+def _paste(plate: Image.Image, block: Image.Image, centre: tuple[float, float]) -> Box:
     x = round(plate.width * centre[0] - block.width / 2)
     y = round(plate.height * centre[1] - block.height / 2)
     plate.paste(block, (x, y), block)
+    return x, y, x + block.width, y + block.height
 
 
 def plate_array(spec: PlateSpec, font_path: str) -> np.ndarray:

@@ -40,6 +40,17 @@ class LineRecognizer(nn.Module):
         self.sequence = nn.LSTM(256, hidden, num_layers=2, bidirectional=True, batch_first=True)
         self.dropout = nn.Dropout(0.1)
         self.classifier = nn.Linear(2 * hidden, classes)
+        self.frozen_norms = False
+        """True for a model read back from ONNX (training.from_onnx): its BatchNorms hold folded
+        biases and stay in eval mode while the rest trains."""
+
+    def train(self, mode: bool = True) -> LineRecognizer:
+        super().train(mode)
+        if self.frozen_norms:
+            for module in self.features:
+                if isinstance(module, nn.BatchNorm2d):
+                    module.eval()
+        return self
 
     def forward(self, lines: torch.Tensor) -> torch.Tensor:
         features = self.features(lines).squeeze(2).transpose(1, 2)  # batch, steps, 256

@@ -35,6 +35,9 @@ from synth.lines import (
     TextLine,
     to_line_height,
 )
+from synth.plate_lines import PLATE_TRAINING_FONTS, PlateLineStream
+from synth.plates import HELD_OUT_PLATE_FONTS
+from training.from_onnx import recognizer_from_onnx
 from training.model import LineRecognizer
 from workers.korean.jamo import JamoAlphabet, normalise
 
@@ -56,14 +59,16 @@ def to_tensor(images: list[np.ndarray]) -> torch.Tensor:
 class TrainingBatches(IterableDataset):
     """Endless batches (images, targets, target lengths) starting at a given step."""
 
-    def __init__(self, seed: int, batch_size: int, first_step: int, style: LineStyle) -> None:
+    def __init__(
+        self, seed: int, batch_size: int, first_step: int, style: LineStyle, data: str
+    ) -> None:
         self.seed, self.batch_size, self.first_step = seed, batch_size, first_step
-        self.style = style
+        self.style, self.data = style, data
 
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
         info = get_worker_info()
         workers, worker = (info.num_workers, info.id) if info else (1, 0)
-        stream, alphabet = LineStream(self.seed, TRAINING_FONTS, self.style), JamoAlphabet()
+        stream, alphabet = line_stream(self.seed, self.style, self.data), JamoAlphabet()
         chunk = self.first_step // BATCHES_PER_CHUNK + worker
         skip = self.first_step % BATCHES_PER_CHUNK if worker == 0 else 0
         # Workers take chunks in turn and the loader reads workers in turn, so a worker
@@ -74,7 +79,7 @@ class TrainingBatches(IterableDataset):
             chunk += workers
 
     def _chunk(
-        self, stream: LineStream, alphabet: JamoAlphabet, chunk: int
+        self, stream: LineStream | PlateLineStream, alphabet: JamoAlphabet, chunk: int
     ) -> list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
         size = self.batch_size * BATCHES_PER_CHUNK
         lines = [_scaled(stream.line(chunk * size + i)) for i in range(size)]
@@ -95,6 +100,14 @@ class TrainingBatches(IterableDataset):
         return batches
 
 
+def line_stream(seed: int, style: LineStyle, data: str) -> LineStream | PlateLineStream:
+    """Document lines, or plate rows mixed half and half with document lines."""
+    documents = LineStream(seed, TRAINING_FONTS, style)
+    if data == "plates":
+        return PlateLineStream(seed, PLATE_TRAINING_FONTS, documents)
+    return documents
+
+
 def _scaled(line: TextLine) -> TextLine:
     return TextLine(to_line_height(line.image), line.text, line.font)
 
@@ -107,8 +120,12 @@ def _clamp_width(image: np.ndarray, max_width: int) -> np.ndarray:
     return cv2.resize(image, (max_width, LINE_HEIGHT), interpolation=cv2.INTER_AREA)
 
 
-def validation_lines(count: int, style: LineStyle) -> list[TextLine]:
-    """The held-out lines the run is judged on: fonts it never trains with, its own seed."""
+def validation_lines(count: int, style: LineStyle, data: str) -> list[TextLine]:
+    """The held-out lines the run is judged on: fonts it never trains with, its own seed
+    (for plates: plate rows only, in the held-out plate fonts)."""
+    if data == "plates":
+        plates = PlateLineStream(VALIDATION_SEED, HELD_OUT_PLATE_FONTS, None)
+        return [_scaled(plates.line(2 * i)) for i in range(count)]
     stream = LineStream(VALIDATION_SEED, HELD_OUT_FONTS, style)
     return [_scaled(stream.line(i)) for i in range(count)]
 
@@ -140,13 +157,17 @@ def train(args: argparse.Namespace) -> None:
     if device.type == "cpu":
         torch.set_num_threads(args.threads)
     alphabet = JamoAlphabet()
-    model = LineRecognizer(len(alphabet)).to(device)
+    if args.init and args.init.endswith(".onnx"):
+        model = recognizer_from_onnx(Path(args.init), len(alphabet)).to(device)
+        print(f"starting from the exported model {args.init}", flush=True)
+    else:
+        model = LineRecognizer(len(alphabet)).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=args.lr, total_steps=args.steps, pct_start=0.04, final_div_factor=50
     )
     step, best = 0, float("inf")
-    if args.init and not (out / "last.pt").is_file():
+    if args.init and not args.init.endswith(".onnx") and not (out / "last.pt").is_file():
         # A later stage: the weights of an earlier run, a fresh optimiser and schedule.
         model.load_state_dict(
             torch.load(args.init, map_location=device, weights_only=False)["model"]
@@ -161,13 +182,13 @@ def train(args: argparse.Namespace) -> None:
         torch.set_rng_state(state["torch_rng"])
         print(f"resumed at step {step} (best held-out CER {best:.4f})", flush=True)
     loader = DataLoader(
-        TrainingBatches(args.seed, args.batch, step, STYLES[args.style]),
+        TrainingBatches(args.seed, args.batch, step, STYLES[args.style], args.data),
         batch_size=None,
         num_workers=args.workers,
         prefetch_factor=4 if args.workers else None,
         persistent_workers=False,
     )
-    held_out = validation_lines(args.validation, STYLES[args.style])
+    held_out = validation_lines(args.validation, STYLES[args.style], args.data)
     ctc = nn.CTCLoss(zero_infinity=True)
     started, seen, losses = time.monotonic(), 0, []
     model.train()
@@ -283,7 +304,10 @@ def main() -> None:
     parser.add_argument("--log-every", type=int, default=50)
     parser.add_argument("--checkpoint-every", type=int, default=250)
     parser.add_argument("--style", choices=sorted(STYLES), default="short", help="line lengths")
-    parser.add_argument("--init", help="start from this checkpoint's weights (a later stage)")
+    parser.add_argument("--data", choices=("documents", "plates"), default="documents")
+    parser.add_argument(
+        "--init", help="start from this checkpoint's weights, or an exported inference.onnx"
+    )
     parser.add_argument("--export", metavar="FOLDER", help="export best.pt of --out and stop")
     args = parser.parse_args()
     if args.export:

@@ -32,13 +32,13 @@ class VehiclePlatePipeline:
         a model that is not installed)."""
         models = settings.models
         detection = model_folder(models.root, "text_detection", models.plate_detection)
-        korean = model_folder(
-            models.root, "text_recognition", models.korean_recognition, ("inference.onnx",)
+        reading = model_folder(
+            models.root, "text_recognition", models.plate_recognition, ("inference.onnx",)
         )
         external = settings.plates.external_stage
         return PlateReader(
             TextDetector(detection, models.intra_op_threads, models.device),
-            KoreanLineRecognizer(korean, models.intra_op_threads, models.device),
+            KoreanLineRecognizer(reading, models.intra_op_threads, models.device),
             sure=settings.plates.sure_confidence,
             external=load_external(external) if external else None,
         )
