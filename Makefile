@@ -81,6 +81,7 @@ eval: install fonts
 	$(PY) -m bench.eval_orientation
 	$(PY) -m bench.eval_faces
 	$(PY) -m bench.eval_plates
+	$(PY) -m bench.eval_cards
 
 # Trains the Korean line recogniser in two stages (each resumes its own last.pt if there is
 # one): short lines from scratch, then page-wide and tightly cut lines from the first stage's

@@ -18,4 +18,5 @@ CREDIT_CARD = document_analysis(
     "Credit card: number, expiry MM/YY and brand, horizontal or vertical",
     CreditCardResult,
     KEYS,
+    pipeline="workers.pipelines.credit_card:CreditCardPipeline",
 )

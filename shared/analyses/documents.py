@@ -27,6 +27,9 @@ class DocumentField(BaseModel):
     confidence: float = Field(ge=0, le=1)
     box: Quad | None
     valid: bool | None = Field(description="null where no rule applies")
+    corrected: bool = Field(
+        False, description="a check digit failed as read and exactly one likely misreading fixed it"
+    )
 
 
 class Check(BaseModel):
@@ -66,7 +69,11 @@ def document_rows(keys: tuple[str, ...]) -> Callable[[Any], list[Row]]:
 
 
 def document_analysis(
-    name: str, summary: str, result: type[DocumentResult], keys: tuple[str, ...]
+    name: str,
+    summary: str,
+    result: type[DocumentResult],
+    keys: tuple[str, ...],
+    pipeline: str | None = None,
 ) -> Analysis[Any]:
     """The contract of a document type: first page, the text models, its keys as columns."""
     return Analysis(
@@ -78,6 +85,6 @@ def document_analysis(
         text=document_text,
         rows=document_rows(keys),
         model_roles=TEXT_MODELS,
-        pipeline=None,
+        pipeline=pipeline,
         personal_data=name != "business_registration",
     )

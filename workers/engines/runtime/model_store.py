@@ -6,11 +6,13 @@ built with internet access)::
     <models_dir>/text_detection/<model_name>/inference.onnx + inference.yml
     <models_dir>/text_recognition/<model_name>/inference.onnx + inference.yml
     <models_dir>/text_recognition/boda_korean_rec_v1/inference.onnx + MODEL_CARD.md + training.json
+    <models_dir>/text_recognition/boda_plate_rec_v1/  (the same, fine-tuned to read plates)
     <models_dir>/face/yunet-sface/*.onnx + pack.json (which file is which, the calibration)
 
 `<model_name>` must equal `Global.model_name` in `inference.yml`: PaddleOCR checks the name it
-is given against the file. Boda's own Korean line model (trained by `make train-rec`, see its
-model card) is committed inside this package, under `weights/`, in the same layout.
+is given against the file. Boda's own line models (`make train-rec`, `make train-plate-rec`;
+see their model cards) are committed inside this package, under `weights/`, in the same
+layout.
 Tesseract's language data lives outside this folder (Debian's `tesseract-ocr-kor`), or in
 `ModelSettings.tessdata_dir`.
 
