@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from synth.plate_scenes import scene
-from synth.plates import PLATE_FONTS, random_spec
+from synth.plates import KINDS, PLATE_FONTS, random_spec
 from tests.e2e.conftest import API_KEY, Service, servers_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -37,26 +38,38 @@ def car_photo(kind: str, seed: int) -> tuple[bytes, object]:
     return buffer.getvalue(), spec
 
 
-def test_plates_are_read_through_the_service(plate_service: Service) -> None:
+def test_a_plate_of_every_format_is_read_through_the_service(plate_service: Service) -> None:
     service = plate_service
-    for kind, seed in (("national3", 300), ("two_line", 306)):
-        image, spec = car_photo(kind, seed)
-        response = service.client.post(
-            "/v1/jobs",
-            params={"wait": 30},
-            data={"type": "vehicle_plate"},
-            files={"file": ("car.jpg", image)},
-        )
-        job = response.json()
-        if job["status"] not in ("succeeded", "failed"):
-            job = service.wait_for_job(job["id"])
+    photos = [car_photo(kind, 300 + index) for index, kind in enumerate(KINDS)]
+    response = service.client.post(
+        "/v1/batches",
+        data={"type": "vehicle_plate"},
+        files=[
+            ("files", (f"{kind}.jpg", image))
+            for kind, (image, _) in zip(KINDS, photos, strict=True)
+        ],
+    )
+    assert response.status_code == 202, response.text
+    batch_id = response.json()["id"]
+    service.wait_until(
+        lambda: service.client.get(f"/v1/batches/{batch_id}").json()["status"] == "completed",
+        240,
+        "the batch of plates",
+    )
+    jobs = service.client.get("/v1/jobs", params={"batch_id": batch_id, "limit": 50}).json()
+    by_file = {job["input"]["filename"]: job for job in jobs["items"]}
+    for kind, (_, spec) in zip(KINDS, photos, strict=True):
+        job = by_file[f"{kind}.jpg"]
         assert job["status"] == "succeeded", (job, service.log("worker"))
         assert set(job["models"]) == {"plate_detection", "text_recognition"}
         plate = service.client.get(f"/v1/jobs/{job['id']}/result").json()["plates"][0]
-        assert (plate["number"], plate["valid"]) == (spec.number, True)  # type: ignore[attr-defined]
-        assert (plate["usage"], plate["region"]) == (spec.usage, spec.region)  # type: ignore[attr-defined]
-        text = service.client.get(f"/v1/jobs/{job['id']}/result.txt").text
-        assert text.splitlines()[0] == spec.number  # type: ignore[attr-defined]
+        assert (plate["number"], plate["valid"]) == (spec.number, True), kind  # type: ignore[attr-defined]
+        assert (plate["usage"], plate["region"]) == (spec.usage, spec.region), kind  # type: ignore[attr-defined]
+    book = load_workbook(
+        io.BytesIO(service.client.get(f"/v1/batches/{batch_id}/result.xlsx").content)
+    )
+    numbers = {row[2] for row in list(book["vehicle_plate"].values)[1:]}
+    assert numbers >= {spec.number for _, spec in photos}  # type: ignore[attr-defined]
 
 
 def test_the_seed_systems_endpoint_answers_in_its_shape(plate_service: Service) -> None:

@@ -71,7 +71,7 @@ def test_a_corrupt_original_fails_the_job_with_its_code(worker_settings: Setting
 
 
 def test_a_missing_analysis_fails_as_model_unavailable(worker_settings: Settings) -> None:
-    job_id = queued_job(worker_settings, png(300, 200), job_type="credit_card")
+    job_id = queued_job(worker_settings, png(300, 200), job_type="id_card")
     tasks.execute(str(job_id))
     assert outcome(worker_settings, job_id) == ("failed", "model_unavailable", ["job.failed"])
 
