@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-SYSTEM_PACKAGES := tesseract-ocr-kor tesseract-ocr-eng fonts-nanum fonts-unfonts-core qpdf docker-compose
+SYSTEM_PACKAGES := tesseract-ocr-kor tesseract-ocr-eng fonts-nanum fonts-unfonts-core fonts-ocr-b qpdf docker-compose
 REC_RUN := runs/korean_rec
 REC_MODEL := workers/engines/weights/text_recognition/boda_korean_rec_v1
 PLATE_REC_MODEL := workers/engines/weights/text_recognition/boda_plate_rec_v1
@@ -82,6 +82,7 @@ eval: install fonts
 	$(PY) -m bench.eval_faces
 	$(PY) -m bench.eval_plates
 	$(PY) -m bench.eval_cards
+	$(PY) -m bench.eval_documents
 
 # Trains the Korean line recogniser in two stages (each resumes its own last.pt if there is
 # one): short lines from scratch, then page-wide and tightly cut lines from the first stage's

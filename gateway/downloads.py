@@ -3,7 +3,8 @@ JSON and text.
 
 Rows come from each type's contract (`Analysis.rows`). In a workbook, a sheet per type (per
 subtype for documents, whose columns differ), a row per document (per plate for plates) led
-by the file's name and the job's id, then a sheet of the batch's failures and rejections.
+by the file's name and the job's id, then a sheet of the batch's failures and rejections; a
+single job's download shows its type's detail rows instead (documents: a row per field).
 Cell text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return
 first) is written with a leading apostrophe.
 """
@@ -49,8 +50,11 @@ class Finished:
         return str(described.get("filename") or described.get("source", {}).get("filename", ""))
 
 
-def workbook(jobs: Iterable[Finished], rejected: Iterable[dict[str, Any]] = ()) -> bytes:
-    """The jobs' results as an xlsx file; failures and rejections on a sheet of their own."""
+def workbook(
+    jobs: Iterable[Finished], rejected: Iterable[dict[str, Any]] = (), detail: bool = False
+) -> bytes:
+    """The jobs' results as an xlsx file; failures and rejections on a sheet of their own.
+    `detail`: a single job's rows (documents: a row per field) rather than a batch's."""
     book = Workbook()
     book.remove(book.active)
     sheets: dict[str, tuple[Worksheet, list[str]]] = {}
@@ -63,7 +67,7 @@ def workbook(jobs: Iterable[Finished], rejected: Iterable[dict[str, Any]] = ()) 
             failures.append(_failure(finished))
             continue
         analysis = ANALYSES[finished.job.type]
-        for row in analysis.render_rows(finished.payload):
+        for row in analysis.render_rows(finished.payload, detail):
             lead: Row = {"file": finished.filename, "job_id": str(finished.job.id)}
             _append(book, sheets, _sheet_name(finished.job.type, row), lead | row)
     if failures or not sheets:

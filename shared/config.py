@@ -114,6 +114,14 @@ class PlateSettings(BaseModel):
     )
 
 
+class DocumentSettings(BaseModel):
+    verifier: str | None = Field(
+        None,
+        description="`module:factory` of a government verification client for business "
+        "registrations and ID cards (none: their `government_verification` check is null)",
+    )
+
+
 class RetentionSettings(BaseModel):
     originals_days: int | None = Field(
         7, description="days an ended job's originals are kept (None: until the job is deleted)"
@@ -193,6 +201,7 @@ class Settings(BaseSettings):
     batches: BatchSettings = BatchSettings()
     faces: FaceSettings = FaceSettings()
     plates: PlateSettings = PlateSettings()
+    documents: DocumentSettings = DocumentSettings()
     retention: RetentionSettings = RetentionSettings()
     worker: WorkerSettings = WorkerSettings()
     scheduler: SchedulerSettings = SchedulerSettings()

@@ -27,7 +27,8 @@ MIN_TEXT_PX = 17
 """The smallest type size (pixels) the low-resolution step may leave on a page."""
 HANGUL_HEIGHT = 0.9
 """Ink height of a row of Hangul as a share of its type size (Nanum faces)."""
-SEAL_CHANCE = {"notice": 1.0, "page": 0.5, "receipt": 0.2, "long_receipt": 0.2, "slide": 0.0}
+SEAL_CHANCE = {"notice": 1.0, "page": 0.5, "receipt": 0.2, "long_receipt": 0.2, "slide": 0.0,
+               "certificate": 1.0, "id_card": 1.0, "passport": 0.0}  # fmt: skip
 DESKS = ((150, 112, 78), (72, 72, 78), (188, 186, 180), (62, 82, 110), (120, 130, 120))
 
 Array = np.ndarray

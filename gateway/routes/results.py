@@ -58,9 +58,10 @@ def get_result_text(session: SessionDep, tenant_id: TenantDep, job_id: uuid.UUID
 
 @router.get("/{job_id}/result.xlsx", responses={**JSON_ERRORS, **DOWNLOAD})
 def get_result_xlsx(session: SessionDep, tenant_id: TenantDep, job_id: uuid.UUID) -> Response:
-    """The result as a spreadsheet: the type's rows (a row per document, per plate for plates)."""
+    """The result as a spreadsheet: the type's rows (a row per field for documents, per plate
+    for plates)."""
     job = queries.get_job(session, tenant_id, job_id)
     queries.require_result(job)
     assert job.result is not None
-    data = workbook([Finished(job, job.result.payload)])
+    data = workbook([Finished(job, job.result.payload)], detail=True)
     return attachment(data, XLSX, f"job-{job_id}.xlsx")

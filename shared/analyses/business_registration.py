@@ -33,4 +33,5 @@ BUSINESS_REGISTRATION = document_analysis(
     "사업자등록증 (individual / corporate): registration number and the other fields",
     BusinessRegistrationResult,
     KEYS,
+    pipeline="workers.pipelines.business_registration:BusinessRegistrationPipeline",
 )

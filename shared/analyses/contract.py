@@ -89,6 +89,9 @@ class Analysis(Generic[ResultT]):
     pipeline: str | None
     """`module:attribute` of the pipeline in the workers; None: not part of this release."""
     inputs: tuple[Input, ...] = FILE
+    detail_rows: Callable[[ResultT], list[Row]] | None = None
+    """A single job's rows where they differ from its row in a batch (documents: a row per
+    field rather than a column per field)."""
     pages: Pages = Pages.FIRST
     personal_data: bool = False
     """Originals are deleted when the job ends, unless `keep_original` asks to keep them."""
@@ -117,5 +120,8 @@ class Analysis(Generic[ResultT]):
     def render_text(self, payload: dict[str, Any]) -> str:
         return self.text(self.result.model_validate(payload))
 
-    def render_rows(self, payload: dict[str, Any]) -> list[Row]:
-        return self.rows(self.result.model_validate(payload))
+    def render_rows(self, payload: dict[str, Any], detail: bool = False) -> list[Row]:
+        """The result's spreadsheet rows: as a batch shows them, or (`detail`) as a single
+        job's download does."""
+        rows = self.detail_rows if detail and self.detail_rows else self.rows
+        return rows(self.result.model_validate(payload))

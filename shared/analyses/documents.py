@@ -68,6 +68,23 @@ def document_rows(keys: tuple[str, ...]) -> Callable[[Any], list[Row]]:
     return rows
 
 
+def field_rows(result: DocumentResult) -> list[Row]:
+    """A row per field: key, label, value, confidence, validity and box (`x,y` corners)."""
+    return [
+        {
+            "subtype": result.subtype,
+            "key": field.key,
+            "label": field.label,
+            "value": field.value,
+            "confidence": field.confidence,
+            "valid": field.valid,
+            "corrected": field.corrected,
+            "box": " ".join(f"{x},{y}" for x, y in field.box) if field.box else None,
+        }
+        for field in result.fields
+    ]
+
+
 def document_analysis(
     name: str,
     summary: str,
@@ -84,6 +101,7 @@ def document_analysis(
         result=result,
         text=document_text,
         rows=document_rows(keys),
+        detail_rows=field_rows,
         model_roles=TEXT_MODELS,
         pipeline=pipeline,
         personal_data=name != "business_registration",

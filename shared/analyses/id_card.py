@@ -42,4 +42,5 @@ ID_CARD = document_analysis(
     "ID card: resident registration card, driver's licence or passport (MRZ)",
     IdCardResult,
     KEYS,
+    pipeline="workers.pipelines.id_card:IdCardPipeline",
 )

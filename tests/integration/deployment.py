@@ -89,7 +89,7 @@ def colour_type(
     name: str,
     pages: Pages,
     inputs: tuple[Input, ...] | None = None,
-    pipeline: str = "ColourReader",
+    pipeline: str | None = "ColourReader",
 ) -> Analysis[Any]:
     return Analysis(
         name=name,
@@ -100,10 +100,16 @@ def colour_type(
         text=lambda result: " ".join(map(str, result.colours)),
         rows=lambda result: [{"pages": len(result.colours)}],
         model_roles=("colour_reader",),
-        pipeline=f"{__name__}:{pipeline}",
+        pipeline=f"{__name__}:{pipeline}" if pipeline else None,
         pages=pages,
         **({"inputs": inputs} if inputs else {}),
     )
+
+
+def unbuilt_type() -> Analysis[Any]:
+    """A type the contract lists but no release has built (every shipped type now has its
+    pipeline): the gateway and the workers must refuse it as `model_unavailable`."""
+    return colour_type("test_unbuilt", Pages.FIRST, pipeline=None)
 
 
 def tiff(colours: list[tuple[int, int, int]]) -> bytes:
@@ -173,6 +179,7 @@ def deployment_in(
         colour_type("test_all_pages", Pages.ALL),
         colour_type("test_pair", Pages.FIRST, (Input("file", "source"), Input("target", "target"))),
         colour_type("test_failing", Pages.FIRST, pipeline="UnreadableReader"),
+        unbuilt_type(),
     ):
         monkeypatch.setitem(ANALYSES, analysis.name, analysis)
     ColourReader.pages_read = []

@@ -77,9 +77,15 @@ class PipelineFactory(Protocol):
 
 def resolve(path: str) -> PipelineFactory:
     """The factory a contract names as `module:attribute`."""
+    factory: PipelineFactory = imported(path, "pipeline")
+    return factory
+
+
+def imported(path: str, what: str) -> Any:
+    """The attribute `module:attribute` names (a pipeline, or a plug-in configuration names);
+    `ModelUnavailableError` saying which `what` cannot be loaded."""
     module, _, attribute = path.partition(":")
     try:
-        factory: PipelineFactory = getattr(importlib.import_module(module), attribute)
-    except (ImportError, AttributeError) as e:
-        raise ModelUnavailableError(f"pipeline {path} is not installed: {e}") from e
-    return factory
+        return getattr(importlib.import_module(module), attribute)
+    except (ImportError, AttributeError, ValueError) as e:
+        raise ModelUnavailableError(f"{what} {path} cannot be loaded: {e}") from e

@@ -17,6 +17,7 @@ from PIL import Image
 from shared.analyses import ANALYSES
 from shared.tenants import add_api_key, create_tenant
 from tests.integration.conftest import Api, png
+from tests.integration.deployment import unbuilt_type
 
 
 def jpeg_cmyk() -> bytes:
@@ -80,14 +81,15 @@ REFUSALS = [
     ("bad-options", {"file": png(), "options": "{not json"}, 400, "invalid_options"),
     ("unknown-option", {"file": png(), "options": '{"colour": 1}'}, 400, "invalid_options"),
     ("no-input", {}, 400, "invalid_request"),
-    ("not-installed", {"file": png(), "type": "id_card"}, 501, "model_unavailable"),
+    ("not-installed", {"file": png(), "type": "test_unbuilt"}, 501, "model_unavailable"),
 ]
 
 
 @pytest.mark.parametrize(("case", "form", "status", "code"), REFUSALS, ids=[r[0] for r in REFUSALS])
 def test_refused_inputs_leave_nothing_behind(
-    api: Api, case: str, form: dict, status: int, code: str
+    api: Api, case: str, form: dict, status: int, code: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setitem(ANALYSES, "test_unbuilt", unbuilt_type())
     form = dict(form)
     files = {"file": ("upload.png", form.pop("file"))} if "file" in form else None
     form.setdefault("type", "general")

@@ -10,6 +10,7 @@ import pytest
 import urllib3
 from sqlalchemy import select
 
+from shared.analyses import ANALYSES
 from shared.config import Settings, get_settings
 from shared.db.migrations import upgrade
 from shared.db.models import Job, JobEvent, Tenant
@@ -17,6 +18,7 @@ from shared.db.session import get_database
 from shared.storage import open_store
 from tests.conftest import MODELS_DIR, free_port
 from tests.integration.conftest import png
+from tests.integration.deployment import unbuilt_type
 from workers import tasks
 
 
@@ -70,8 +72,11 @@ def test_a_corrupt_original_fails_the_job_with_its_code(worker_settings: Setting
     assert outcome(worker_settings, job_id) == ("failed", "corrupt_image", ["job.failed"])
 
 
-def test_a_missing_analysis_fails_as_model_unavailable(worker_settings: Settings) -> None:
-    job_id = queued_job(worker_settings, png(300, 200), job_type="id_card")
+def test_a_missing_analysis_fails_as_model_unavailable(
+    worker_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(ANALYSES, "test_unbuilt", unbuilt_type())
+    job_id = queued_job(worker_settings, png(300, 200), job_type="test_unbuilt")
     tasks.execute(str(job_id))
     assert outcome(worker_settings, job_id) == ("failed", "model_unavailable", ["job.failed"])
 

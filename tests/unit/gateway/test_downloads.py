@@ -68,6 +68,28 @@ def test_documents_get_a_sheet_per_subtype_with_each_confidence_beside_its_value
     assert corporate_row[5:7] == ("'=SUM(A1)", 0.91)  # text, never a formula
 
 
+def test_a_single_document_job_downloads_a_row_per_field() -> None:
+    box = [[10, 20], [110, 20], [110, 40], [10, 40]]
+    payload = {
+        "subtype": "individual",
+        "fields": [
+            field("registration_number", "123-45-67890", 0.98) | {"label": "등록번호", "box": box},
+            field("business_name", "-1+2", 0.91) | {"label": "상호", "valid": None},
+        ],
+    }
+    finished = Finished(job("business_registration", "a.png"), payload)
+
+    found = sheets(workbook([finished], detail=True))["individual"]
+    assert found[0][2:] == (
+        "subtype", "key", "label", "value", "confidence", "valid", "corrected", "box",
+    )  # fmt: skip
+    assert [row[3:] for row in found[1:]] == [
+        ("registration_number", "등록번호", "123-45-67890", 0.98, True, False,
+         "10,20 110,20 110,40 10,40"),
+        ("business_name", "상호", "'-1+2", 0.91, None, False, None),  # text, never a formula
+    ]  # fmt: skip
+
+
 def test_plates_get_a_row_each_and_failures_a_sheet() -> None:
     box = [[0, 0], [10, 0], [10, 5], [0, 5]]
     plate = {"confidence": 0.9, "box": box, "usage": "private", "region": None, "stage": "fast"}

@@ -23,7 +23,8 @@ def settings(models: Path) -> Settings:
 def test_a_worker_can_run_the_types_whose_pipeline_and_models_it_has(tmp_path: Path) -> None:
     faces = ["face_detect", "face_compare", "face_register", "face_search", "face_verify"]
     runnable = PipelineCache(settings(MODELS_DIR)).runnable({"ocr", "face"})
-    assert runnable == ["general", "credit_card", "vehicle_plate", *faces]
+    documents = ["business_registration", "credit_card", "id_card"]
+    assert runnable == ["general", *documents, "vehicle_plate", *faces]
     assert PipelineCache(settings(MODELS_DIR)).runnable({"face"}) == faces  # no liveness model
     assert PipelineCache(settings(tmp_path / "no-models")).runnable({"ocr"}) == []
 

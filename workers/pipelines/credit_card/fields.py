@@ -16,14 +16,11 @@ from dataclasses import dataclass
 from shared.analyses.credit_card import CreditCardResult
 from shared.analyses.documents import Check, DocumentField
 from shared.analyses.general import Line, Page, Quad
+from workers.korean.digits import DIGIT_LOOKALIKES, single_correction
+from workers.korean.labels import union
 from workers.korean.validators import expiry_valid, luhn_valid
 
 LAYOUTS = ((4, 4, 4, 4), (4, 6, 5), (4, 6, 4))
-DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1",
-                                  "S": "5", "s": "5", "B": "8", "Z": "2"})  # fmt: skip
-CONFUSIONS = {"0": "869", "1": "74", "2": "7", "3": "86", "4": "1", "5": "68", "6": "508",
-              "7": "12", "8": "03695", "9": "80"}  # fmt: skip
-"""Digits a recogniser reads for each digit on embossed and blurred cards."""
 EXPIRY = re.compile(r"(?<!\d)(0[1-9]|1[0-2])\s*/\s*(\d{2})(?!\d)")
 EXPIRY_LABELS = ("THRU", "VALID", "EXP", "유효", "GOOD")
 
@@ -98,15 +95,9 @@ def find_number(groups: list[Group]) -> CardNumber | None:
         if luhn_valid(digits):
             return CardNumber(digits, run, corrected=False)
     for run in runs:
-        digits = "".join(g.digits for g in run)
-        fixes = {
-            digits[:i] + other + digits[i + 1 :]
-            for i, digit in enumerate(digits)
-            for other in CONFUSIONS[digit]
-        }
-        valid = [fix for fix in fixes if luhn_valid(fix)]
-        if len(valid) == 1:
-            return CardNumber(valid[0], run, corrected=True)
+        fixed = single_correction("".join(g.digits for g in run), luhn_valid)
+        if fixed is not None:
+            return CardNumber(fixed, run, corrected=True)
     if runs:
         return CardNumber("".join(g.digits for g in runs[0]), runs[0], corrected=False)
     return None
@@ -149,12 +140,6 @@ def brand_of(digits: str) -> str | None:
     return None
 
 
-def _union(boxes: list[Quad]) -> Quad:
-    xs = [x for box in boxes for x, _ in box]
-    ys = [y for box in boxes for _, y in box]
-    return [(min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys))]
-
-
 def read_card(page: Page) -> tuple[CreditCardResult, CardNumber | None]:
     """The card's fields and checks (unmasked), and where its number was read."""
     lines = page.lines
@@ -162,7 +147,7 @@ def read_card(page: Page) -> tuple[CreditCardResult, CardNumber | None]:
     fields: list[DocumentField] = []
     checks: list[Check] = []
     if number is not None:
-        box = _union([g.box for g in number.groups])
+        box = union([g.box for g in number.groups])
         confidence = min(g.confidence for g in number.groups)
         valid = luhn_valid(number.digits)
         fields += [

@@ -20,7 +20,7 @@ from shared.config import ModelSettings
 from workers.engines.runtime.model_store import model_folder, tessdata_folder
 from workers.engines.text.detection import TextDetector
 from workers.engines.text.korean_recognition import KoreanLineRecognizer
-from workers.engines.text.line_crops import line_quad, pixel_quad
+from workers.engines.text.line_crops import LineCrop, line_quad, pixel_quad
 from workers.engines.text.paddle_recognition import PaddleTextRecognizer
 from workers.engines.text.tesseract_recognition import TesseractTextRecognizer
 from workers.pipelines.general.line_reading import LineReader, ReadLine, read_turned
@@ -92,6 +92,16 @@ class GeneralReader:
     def models(self) -> dict[str, str]:
         """The model versions behind a result, as a job's `models` reports them."""
         return {"text_detection": self.detector.name, **self.recognizer.models}
+
+    def reread_latin(self, image: Image.Image, page: Page, line: Line) -> str:
+        """A line of a page this reader read, read again as printed (no turn) by the Latin
+        and digit recogniser: for fields known to hold only Latin letters, digits and `<`
+        (an MRZ line the orientation step took for upside-down text)."""
+        recognizer = self.recognizer
+        route = recognizer.route if isinstance(recognizer, SecondOpinionRecognizer) else recognizer
+        points = np.asarray(line.box, dtype=np.float32)
+        crop = LineCrop.cut(np.asarray(image.convert("RGB")), points, page.rotation // 90)
+        return route.latin.predict([crop.image])[0].text
 
     def read(self, pages: Iterable[Image.Image]) -> GeneralResult:
         """Read RGB pages as received, whichever way up, one at a time; lines come in reading

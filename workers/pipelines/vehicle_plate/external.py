@@ -8,12 +8,11 @@ two stages left unread, and what it answers is validated like any reading.
 
 from __future__ import annotations
 
-import importlib
 from typing import Protocol
 
 import numpy as np
 
-from shared.errors import ModelUnavailableError
+from workers.pipelines import imported
 
 
 class ExternalReader(Protocol):
@@ -26,10 +25,5 @@ class ExternalReader(Protocol):
 
 def load_external(path: str) -> ExternalReader:
     """The reader the factory at `module:attribute` builds."""
-    module, _, attribute = path.partition(":")
-    try:
-        factory = getattr(importlib.import_module(module), attribute)
-    except (ImportError, AttributeError, ValueError) as e:
-        raise ModelUnavailableError(f"external plate stage {path} cannot be loaded: {e}") from e
-    reader: ExternalReader = factory()
+    reader: ExternalReader = imported(path, "external plate stage")()
     return reader

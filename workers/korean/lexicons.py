@@ -1,0 +1,84 @@
+"""Closed vocabularies printed on Korean documents, and snapping a reading to them.
+
+A field whose values come from a short official list (the National Tax Service's offices, the
+business types of the Korean Standard Industrial Classification as certificates print them,
+the names of provinces and metropolitan cities) is read more reliably by choosing the nearest
+entry than by trusting every syllable; open fields (names, business items, street names) are
+never snapped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+TAX_OFFICES = (
+    # Seoul
+    "강남", "강동", "강서", "관악", "구로", "금천", "남대문", "노원", "도봉", "동대문", "동작",
+    "마포", "반포", "삼성", "서대문", "서초", "성동", "성북", "송파", "양천", "역삼", "영등포",
+    "용산", "은평", "잠실", "종로", "중랑", "중부",
+    # Incheon, Gyeonggi
+    "인천", "남인천", "북인천", "서인천", "연수", "수원", "동수원", "서수원", "성남", "분당",
+    "안양", "동안양", "안산", "부천", "고양", "동고양", "파주", "의정부", "남양주", "구리",
+    "용인", "기흥", "화성", "동화성", "평택", "시흥", "광명", "김포", "이천", "포천",
+    # Busan, Daegu, Gwangju, Daejeon, Ulsan, Sejong
+    "부산진", "동래", "해운대", "북부산", "서부산", "수영", "중부산", "금정", "부산강서",
+    "동대구", "서대구", "남대구", "북대구", "수성", "광주", "서광주", "북광주", "광산",
+    "대전", "서대전", "북대전", "울산", "동울산", "세종",
+    # the provinces
+    "춘천", "원주", "강릉", "청주", "동청주", "충주", "천안", "아산", "전주", "북전주", "익산",
+    "군산", "목포", "여수", "순천", "포항", "구미", "경주", "안동", "창원", "마산", "김해",
+    "진주", "양산", "제주", "서귀포",
+)  # fmt: skip
+"""District tax offices (세무서) by the name they print before 세무서장."""
+
+BUSINESS_TYPES = (
+    "도매 및 소매업", "제조업", "서비스업", "건설업", "숙박 및 음식점업", "음식점업",
+    "정보통신업", "부동산업", "운수 및 창고업", "교육 서비스업", "보건업", "금융 및 보험업",
+    "전문, 과학 및 기술 서비스업", "사업시설관리 및 사업지원 서비스업", "농업", "도소매",
+    "소매업", "도매업", "출판업", "예술, 스포츠 및 여가관련 서비스업",
+)  # fmt: skip
+"""업태 as certificates print it (KSIC sections and the short forms offices still use)."""
+
+PROVINCES = (
+    "서울특별시", "부산광역시", "대구광역시", "인천광역시", "광주광역시", "대전광역시",
+    "울산광역시", "세종특별자치시", "경기도", "강원특별자치도", "충청북도", "충청남도",
+    "전북특별자치도", "전라남도", "경상북도", "경상남도", "제주특별자치도",
+)  # fmt: skip
+"""The first part of every Korean address."""
+
+FLOOR = re.compile(r"(\d)\s*(?:층|[충총츠ㅊ])ㅇ?(?![가-힣])")
+"""`5충`, `10츠`, `1층ㅇ`: a floor (층) misread."""
+BUILDING_FLOOR = re.compile(r"(\d)\s*[.,]+\s*(\d+층)")
+"""`240. 1층`: the comma between a building's number and its floor misread."""
+MAX_DISTANCE = 0.4
+"""The largest edit distance, as a share of the entry's length, that still snaps."""
+
+
+def nearest(reading: str, entries: tuple[str, ...]) -> str | None:
+    """The entry closest to `reading` (spaces ignored), if close enough to be that entry."""
+    compact = reading.replace(" ", "")
+    best, best_distance = None, 1.0
+    for entry in entries:
+        target = entry.replace(" ", "")
+        distance = Levenshtein.distance(compact, target) / max(len(target), 1)
+        if distance < best_distance:
+            best, best_distance = entry, distance
+    return best if best_distance <= MAX_DISTANCE else None
+
+
+def tax_office(reading: str) -> str | None:
+    """`강남세무서` from a reading of the issuer line (`강 남 세 무 서 장`, `강닝세무서장`)."""
+    # The office's seal often hides the end of `세무서장`: cut at whatever of it was read.
+    stem = re.split(r"세무|무서|서장", reading.replace(" ", ""))[0]
+    office = nearest(stem, TAX_OFFICES)
+    return f"{office}세무서" if office else None
+
+
+def address(reading: str) -> str:
+    """An address with its province snapped to the official name (the rest as read)."""
+    first, _, rest = reading.strip().partition(" ")
+    province = nearest(first, PROVINCES)
+    rest = BUILDING_FLOOR.sub(r"\1, \2", FLOOR.sub(r"\1층", rest))
+    return f"{province} {rest}".strip() if province else f"{first} {rest}".strip()
