@@ -89,6 +89,8 @@ def _date(rng: random.Random, first: int, last: int) -> str:
 def random_certificate(rng: random.Random, corporate: bool, layout: str) -> Certificate:
     name = rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
     company = rng.choice(COMPANIES)
+    opened = _date(rng, 2000, 2024)
+    issued = _date(rng, max(int(opened[:4]) + 1, 2018), 2025)  # issued after opening
     fields = {
         "registration_number": business_number(rng, corporate),
         "business_name": (
@@ -97,11 +99,11 @@ def random_certificate(rng: random.Random, corporate: bool, layout: str) -> Cert
             else company[:2] + rng.choice(SHOP_SUFFIXES)
         ),
         "representative": name,
-        "opening_date": _date(rng, 2000, 2024),
+        "opening_date": opened,
         "business_address": road_address(rng),
         "business_type": rng.choice(BUSINESS_TYPES),
         "business_item": rng.choice(ITEMS),
-        "issue_date": _date(rng, 2018, 2025),
+        "issue_date": issued,
         "tax_office": rng.choice(TAX_OFFICES) + "세무서",
         "taxpayer_type": "법인사업자" if corporate else rng.choice(TAXPAYER_TYPES),
     }

@@ -14,11 +14,13 @@ from workers.korean.digits import digits_read
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _NUMERIC = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*[년.\-/]\s*(\d{1,2})\s*[월.\-/]\s*(\d{1,2})(?!\d)"
+    r"(?<!\d)((?:19|20)\d{2})\s*[년.,\-/가-힣]\s*(\d{1,2})\s*[월.,\-/가-힣]\s*(\d{1,2})(?!\d)"
 )
-_BILINGUAL = re.compile(r"(?<!\d)(\d{1,2})\s+(\d{1,2})\s*[월욀웰]\S*\s+\S*?\s*((?:19|20)\d{2})")
+_BILINGUAL = re.compile(r"(?<!\d)(\d{1,2})\s+(\d{1,2})\s*[월욀웰원]\S*\s+\S*?\s*((?:19|20)\d{2})")
 """`01 2월/FEB 2014` with the English month misread: the Korean one gives it."""
-_PASSPORT = re.compile(r"(?<!\d)(\d{1,2})\s*(?:\d{1,2}\s*월\s*/?\s*)?([A-Z]{3})\s*((?:19|20)\d{2})")
+_PASSPORT = re.compile(
+    r"(?<!\d)(\d{1,2})\s*(?:\d{1,2}\s*[월욀웰원]\s*/?\s*)?([A-Z]{3})\s*((?:19|20)\d{2})"
+)
 
 
 def iso_date(text: str) -> str | None:

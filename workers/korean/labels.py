@@ -14,7 +14,9 @@ holds nothing, is the piece of text below it.
 from __future__ import annotations
 
 import math
+import re
 import statistics
+import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -67,6 +69,9 @@ class Found:
     box: Quad | None
 
 
+RULE = re.compile(r"^\s*(\S)\1{0,2}\s*$")
+"""A value's first piece that is one character, once or repeated (`0`, `000`, `이이`), before
+more text: a table's rule or a cell's edge read as text."""
 NOISE_CONFIDENCE = 0.5
 """A single character read below this is a rule, a cell's edge or a speck, not text."""
 
@@ -167,6 +172,8 @@ def _values(
             (row[i].text if text == row[i].text.replace(" ", "") else text, row[i])
             for i, text in parts.items()
         ]
+        while len(values) > 1 and RULE.match(values[0][0]):
+            values.pop(0)
         results.append((hit, values))
     return results
 
@@ -215,7 +222,6 @@ def _under(
                 line = [p for p in next_row if p.line == piece.line]
                 if not _hits("".join(p.text.replace(" ", "") for p in line), labels):
                     return [(p.text, p) for p in line]
-                break
     return []
 
 
@@ -229,7 +235,8 @@ def _piece_at(row: list[Piece], position: int) -> Piece:
 
 
 def _clean(value: str) -> str:
-    return value.strip().lstrip(SEPARATORS).strip()
+    """The value with full-width forms made plain (`，`), its separator and spaces dropped."""
+    return unicodedata.normalize("NFKC", value).strip().lstrip(SEPARATORS).strip()
 
 
 def _height(box: Quad) -> float:

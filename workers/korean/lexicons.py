@@ -48,8 +48,8 @@ PROVINCES = (
 )  # fmt: skip
 """The first part of every Korean address."""
 
-FLOOR = re.compile(r"(\d)\s*(?:층|[충총츠ㅊ])ㅇ?(?![가-힣])")
-"""`5충`, `10츠`, `1층ㅇ`: a floor (층) misread."""
+FLOOR = re.compile(r"(\d)\s*(?:층|[충총츠출ㅊ])ㅇ?(?![가-힣])")
+"""`5충`, `10츠`, `7출`, `1층ㅇ`: a floor (층) misread."""
 BUILDING_FLOOR = re.compile(r"(\d)\s*[.,]+\s*(\d+층)")
 """`240. 1층`: the comma between a building's number and its floor misread."""
 MAX_DISTANCE = 0.4

@@ -10,6 +10,7 @@ check digit fails is corrected only when exactly one likely misread digit makes 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -46,8 +47,8 @@ class Mrz:
 
 
 def cleaned(text: str) -> str:
-    """A line as read with its fillers and spaces made regular."""
-    return text.translate(FILLER_LOOKALIKES).upper()
+    """A line as read with its fillers, spaces and full-width capitals (`Ｃ`) made regular."""
+    return unicodedata.normalize("NFKC", text).translate(FILLER_LOOKALIKES).upper()
 
 
 def is_mrz_line(text: str) -> bool:

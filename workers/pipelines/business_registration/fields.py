@@ -29,15 +29,17 @@ LABELS = (
     Label("birth_date", ("생년월일",)),
     Label("opening_date", ("개업연월일",)),
     Label("corporate_registration_number", ("법인등록번호",)),
-    Label("business_address", ("사업장소재지", "사업장")),
-    Label("head_office_address", ("본점소재지",)),
-    Label("business_kind", ("사업의종류",)),
+    Label("business_address", ("사업장 소재지", "사업장")),
+    Label("head_office_address", ("본점 소재지",)),
+    Label("business_kind", ("사업의 종류",)),
     Label("business_type", ("업태", "업테")),
-    Label("business_item", ("종목", "중목", "종묵")),
+    Label("business_item", ("종목", "중목", "종묵", "좀목")),
     Label("issue_reason", ("발급사유",)),
     Label("co_owners", ("공동사업자",)),
 )
 """What certificates print; the last four only end the value before them."""
+BUSINESS_NUMBER = re.compile(r"(?<![\d-])\d{3}\s*-\s*\d{2}\s*-\s*\d{5}(?![\d-])")
+CORPORATE_NUMBER = re.compile(r"(?<!\d)\d{6}\s*-\s*\d{7}(?!\d)")
 TAXPAYER_TYPES = ("일반과세자", "간이과세자", "면세사업자", "법인사업자")
 CORPORATE_CODES = range(81, 89)
 """The middle two digits of a corporation's registration number (81–88)."""
@@ -50,7 +52,7 @@ def read_certificate(lines: list[Line]) -> BusinessRegistrationResult:
     found = find_fields(lines, LABELS)
     fields: list[DocumentField] = []
     checks: list[Check] = []
-    number = found.get("registration_number")
+    number = found.get("registration_number") or _unlabelled_number(lines)
     if number is not None:
         field, check = _checked_number(number, business_number_valid, (3, 5), 10)
         fields.append(field)
@@ -78,6 +80,16 @@ def read_certificate(lines: list[Line]) -> BusinessRegistrationResult:
     fields.sort(key=lambda field: KEYS.index(field.key))
     checks += _date_order(fields)
     return BusinessRegistrationResult(subtype=subtype, fields=fields, checks=checks, lines=lines)
+
+
+def _unlabelled_number(lines: list[Line]) -> Found | None:
+    """The registration number by its form (`123-45-67890`) where its label was not read."""
+    for line in lines:
+        match = BUSINESS_NUMBER.search(digits_read(line.text))
+        if match and not CORPORATE_NUMBER.search(digits_read(line.text)):
+            return Found(key="registration_number", label="등록번호", value=match[0],
+                         confidence=line.confidence, box=line.box)  # fmt: skip
+    return None
 
 
 def _value(key: str, value: str) -> str:

@@ -32,6 +32,7 @@ LICENCE_NUMBER = re.compile(r"(\d{2}|[가-힣]{2,4})\s*-?\s*(\d{2})\s*-\s*(\d{6}
 LICENCE_TYPES = re.compile(r"[12]\s*종\s*(?:보통|대형|소형|특수|원동기)")
 NAME = re.compile(r"^[가-힣]{2,5}(?:\s*\(.*\))?$")
 SERIAL = re.compile(r"^[A-Z0-9]{6}$")
+YEAR_FIRST = re.compile(r"^\s*(?:19|20)\d{2}\s*[.,년]")
 ISSUERS = tuple(f"{region}경찰청장" for region in LICENCE_REGIONS.values())
 DISTRICT_HEAD = re.compile(r"^(.+\s\S*[구시군])")
 HEADS = {"구": "청장", "시": "장", "군": "수"}
@@ -57,15 +58,19 @@ def read_card(lines: list[Line], driver: bool) -> tuple[list[DocumentField], lis
     if driver:
         fields += _licence(lines, texts, checks)
     issue_at = _issue_date_at(texts)
+    issuer_at = None
     if issue_at is not None:
         day = iso_date(texts[issue_at]) or ""
         fields.append(_field("issue_date", "발급일", day, lines[issue_at], True))
-        issuer = _issuer_line(lines[issue_at + 1 :], driver)
-        if issuer is not None:
-            fields.append(_issuer(issuer, driver))
+        issuer_at = _issuer_at(lines, issue_at, driver)
+        if issuer_at is not None:
+            fields.append(_issuer(lines[issuer_at], driver))
     if number_at is not None:
-        end = issue_at if issue_at is not None else len(lines)
-        address = [i for i in range(number_at + 1, end) if _address_line(texts[i])]
+        # The address ends at the issue date, or where a date begins (one read in part).
+        starts = [i for i in range(number_at + 1, len(lines)) if YEAR_FIRST.match(texts[i])]
+        end = issue_at if issue_at is not None else (starts[0] if starts else len(lines))
+        address = [i for i in range(number_at + 1, end)
+                   if _address_line(texts[i]) and i != issuer_at]  # fmt: skip
         if address:
             text = lexicons.address(" ".join(texts[i] for i in address))
             fields.append(_field("address", "주소", text, lines[address[0]], None))
@@ -125,7 +130,7 @@ def _licence(lines: list[Line], texts: list[str], checks: list[Check]) -> list[D
             break
     for line in lines:  # as read: a serial's letters are no misread digits
         compact = line.text.replace(" ", "").upper()
-        if SERIAL.match(compact) and not compact.isdigit() and not compact.isalpha():
+        if SERIAL.match(compact):
             fields.append(_field("serial_number", "암호일련번호", compact, line, None))
             break
     return fields
@@ -138,14 +143,21 @@ def _issue_date_at(texts: list[str]) -> int | None:
     return dated[-1] if dated else None
 
 
-def _issuer_line(after: list[Line], driver: bool) -> Line | None:
-    """The issuer: of the lines after the issue date, the one naming a police agency (a
-    licence) or holding the most Hangul (a district head, not the seal's few syllables)."""
+def _issuer_at(lines: list[Line], issue_at: int, driver: bool) -> int | None:
+    """The issuer: of the lines after the issue date, the first naming a police agency (a
+    licence) or holding four syllables or more (a district head, not the seal's few); else
+    the line just before the date if it names one (read first on a slanted photo)."""
+    after = range(issue_at + 1, len(lines))
     if driver:
-        named = [line for line in after if lexicons.nearest(_hangul(line.text), ISSUERS)]
+        named = [i for i in after if lexicons.nearest(_hangul(lines[i].text), ISSUERS)]
         return named[0] if named else (after[0] if after else None)
-    worded = [line for line in after if len(_hangul(line.text).replace(" ", "")) >= 4]
-    return worded[0] if worded else (after[0] if after else None)
+    worded = [i for i in after if len(_hangul(lines[i].text).replace(" ", "")) >= 4]
+    if worded:
+        return worded[0]
+    before = issue_at - 1
+    if before >= 0 and re.search(r"[구시군](?:청장|장|수)?$", _hangul(lines[before].text)):
+        return before
+    return None
 
 
 def _hangul(text: str) -> str:

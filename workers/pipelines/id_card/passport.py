@@ -13,17 +13,17 @@ from workers.korean.validators import passport_number_valid
 
 LABELS = (
     Label("passport_type", ("종류/Type", "종류")),
-    Label("country_code", ("발행국/Issuingcountry", "Issuingcountry", "발행국")),
-    Label("passport_number", ("여권번호/PassportNo.", "PassportNo", "여권번호"), below=True),
+    Label("country_code", ("발행국/Issuing country", "Issuing country", "발행국")),
+    Label("passport_number", ("여권번호/Passport No.", "Passport No", "여권번호"), below=True),
     Label("surname", ("성/Surname", "Surname"), below=True),
-    Label("given_names", ("이름/Givennames", "Givennames"), below=True),
+    Label("given_names", ("이름/Given names", "Given names"), below=True),
     Label("korean_name", ("한글성명",), below=True),
     Label("nationality", ("국적/Nationality", "Nationality"), below=True),
-    Label("birth_date", ("생년월일/Dateofbirth", "Dateofbirth", "생년월일"), below=True),
+    Label("birth_date", ("생년월일/Date of birth", "Date of birth", "생년월일"), below=True),
     Label("sex", ("성별/Sex", "성별")),
-    Label("personal_number", ("주민등록번호/PersonalNo.", "PersonalNo", "주민등록번호")),
-    Label("issue_date", ("발급일/Dateofissue", "Dateofissue", "발급일"), below=True),
-    Label("expiry_date", ("기간만료일/Dateofexpiry", "Dateofexpiry", "기간만료일"), below=True),
+    Label("personal_number", ("주민등록번호/Personal No.", "Personal No", "주민등록번호")),
+    Label("issue_date", ("발급일/Date of issue", "Date of issue", "발급일"), below=True),
+    Label("expiry_date", ("기간만료일/Date of expiry", "Date of expiry", "기간만료일"), below=True),
     Label("authority", ("발행관청/Authority", "Authority")),
 )
 COUNTRIES = {"KOR": "REPUBLIC OF KOREA"}

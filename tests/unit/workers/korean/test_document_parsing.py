@@ -31,7 +31,7 @@ LABELS = (
     Label("corporate_registration_number", ("법인등록번호",)),
     Label("representative", ("성명", "대표자")),
     Label("birth_date", ("생년월일",)),
-    Label("business_address", ("사업장소재지",)),
+    Label("business_address", ("사업장 소재지",)),
     Label("korean_name", ("한글성명",), below=True),
 )
 
@@ -61,6 +61,13 @@ def test_a_label_misread_by_one_letter_is_still_found() -> None:
     assert values(line("사업장 소재치 : 부산광역시 동래구 공원로 3", 0, 0)) == {
         "business_address": "부산광역시 동래구 공원로 3"
     }
+
+
+def test_a_table_rule_read_before_a_value_is_no_part_of_it() -> None:
+    assert values(line("성명", 0, 0), line("이이", 150, 0), line("홍길동", 300, 0)) == {
+        "representative": "홍길동"
+    }
+    assert values(line("성명 : 이이", 0, 0)) == {"representative": "이이"}  # a name, alone
 
 
 def test_a_value_under_its_label_is_taken_from_the_line_below() -> None:

@@ -55,7 +55,7 @@ def test_an_individual_certificate_gives_every_field_normalised() -> None:
         "representative": ("성명", "홍길동", None),
         "birth_date": ("생년월일", "1980-05-12", True),
         "opening_date": ("개업연월일", "2015-03-02", True),
-        "business_address": ("사업장소재지", "부산광역시 해운대구 공원로 219, 2층", None),
+        "business_address": ("사업장 소재지", "부산광역시 해운대구 공원로 219, 2층", None),
         "business_type": ("업태", "도매 및 소매업", None),
         "business_item": ("종목", "전자상거래업", None),
         "issue_date": ("발급일", "2020-01-15", True),
@@ -108,6 +108,12 @@ def test_a_number_no_single_fix_explains_stays_as_read_and_invalid() -> None:
     result = read_certificate(with_number("등록번호 : 315-13-22222"))
     number = next(f for f in result.fields if f.key == "registration_number")
     assert (number.value, number.valid, number.corrected) == ("315-13-22222", False, False)
+
+
+def test_a_number_whose_label_was_lost_is_found_by_its_form() -> None:
+    result = read_certificate(with_number("둥룩빈호 315-13-79938"))
+    number = next(f for f in result.fields if f.key == "registration_number")
+    assert (number.value, number.valid) == ("315-13-79938", True)
 
 
 @pytest.mark.slow

@@ -65,6 +65,17 @@ def test_a_resident_card_gives_its_fields_and_checks() -> None:
     )
 
 
+def test_an_issuer_read_before_its_date_is_still_the_issuer() -> None:
+    # A slanted photo's reading order: the issuer before its date, the seal read after it.
+    lines = card("주민등록증", "홍길동", "800512-1234560", "서울특별시 강남구 테헤란로", "123",
+                 "경기도 수원시", "2015. 3. 2.", "OKO")  # fmt: skip
+    found = values(lines)
+    assert (found["issuer"], found["address"]) == (
+        "경기도 수원시장",
+        "서울특별시 강남구 테헤란로 123",
+    )
+
+
 def test_a_resident_number_failing_its_check_digit_says_why() -> None:
     lines = card(*[r if r != "800512-1234560" else "800512-1234000" for r in RESIDENT])
     result = read_id(lines)
