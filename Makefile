@@ -10,7 +10,7 @@ REC_MODEL := workers/engines/weights/text_recognition/boda_korean_rec_v1
 PLATE_REC_MODEL := workers/engines/weights/text_recognition/boda_plate_rec_v1
 export PADDLE_PDX_CACHE_HOME ?= $(CURDIR)/.cache/paddlex
 
-.PHONY: install system-packages python-venv fonts run test test-fast lint format bench eval \
+.PHONY: install system-packages python-venv fonts browser run test test-fast lint format bench eval \
 	train-rec train-plate-rec constraints up down
 
 install: system-packages $(VENV)/.installed models/.installed
@@ -52,8 +52,13 @@ run: install
 	$(PY) -m boda run
 
 # The tests' Postgres and Redis: the machine's own, or private ones tests/services.sh starts.
-test: install
+test: install browser
 	eval "$$(tests/services.sh)" && $(PY) -m pytest
+
+# The web page's tests drive Debian's chromium through Playwright (no browser download).
+browser:
+	@dpkg -s chromium >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
 # The working loop: the tests that load no model and start no process (about a minute).
 test-fast: $(VENV)/.installed

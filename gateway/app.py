@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from gateway.body_limit import BodyLimitMiddleware
 from gateway.errors import install_error_handlers
 from gateway.openapi import build_openapi
-from gateway.routes import batches, deliveries, faces, health, jobs, plates, results
+from gateway.routes import batches, deliveries, faces, health, jobs, plates, results, ui
 from gateway.services import Services
 from shared.config import Settings, get_settings
 
@@ -48,5 +48,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(deliveries.router)
     app.include_router(faces.router)
     app.include_router(plates.router)
+    app.include_router(ui.router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app

@@ -28,6 +28,8 @@ LABELS = (
 )
 COUNTRIES = {"KOR": "REPUBLIC OF KOREA"}
 MRZ_LABEL = "MRZ"
+PRINTED = {label.key: label.printed[0] for label in LABELS}
+"""A field read from the MRZ is labelled as the page prints it."""
 
 
 def read_passport(lines: list[Line]) -> tuple[list[DocumentField], list[Check]]:
@@ -53,7 +55,7 @@ def read_passport(lines: list[Line]) -> tuple[list[DocumentField], list[Check]]:
             if key in printed:
                 fields.append(_printed_field(printed[key]))
     elif "nationality" not in printed and mrz.nationality in COUNTRIES:
-        fields.append(DocumentField(key="nationality", label=MRZ_LABEL,
+        fields.append(DocumentField(key="nationality", label=PRINTED["nationality"],
                                     value=COUNTRIES[mrz.nationality], confidence=1.0, box=None,
                                     valid=None))  # fmt: skip
     return fields, checks
@@ -67,8 +69,9 @@ def _mrz_fields(mrz: Mrz, first: Line, second: Line) -> list[DocumentField]:
             return None
         line = first if key in ("passport_type", "country_code", "surname", "given_names",
                                 "mrz_line1") else second  # fmt: skip
-        return DocumentField(key=key, label=MRZ_LABEL, value=value, confidence=line.confidence,
-                             box=line.box, valid=valid, corrected=key in mrz.corrected)  # fmt: skip
+        return DocumentField(key=key, label=PRINTED.get(key, MRZ_LABEL), value=value,
+                             confidence=line.confidence, box=line.box, valid=valid,
+                             corrected=key in mrz.corrected)  # fmt: skip
 
     made = [
         field("passport_type", mrz.document_type, None),
