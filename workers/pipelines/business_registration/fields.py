@@ -40,6 +40,8 @@ LABELS = (
 """What certificates print; the last four only end the value before them."""
 BUSINESS_NUMBER = re.compile(r"(?<![\d-])\d{3}\s*-\s*\d{2}\s*-\s*\d{5}(?![\d-])")
 CORPORATE_NUMBER = re.compile(r"(?<!\d)\d{6}\s*-\s*\d{7}(?!\d)")
+ITEM_ENDING = re.compile(r"(?<=[가-힣]{2})[입엽읍인](?=$|[,\s])")
+"""A business item's closing 업 (`임대업`, `도매업`) misread as a look-alike syllable."""
 TAXPAYER_TYPES = ("일반과세자", "간이과세자", "면세사업자", "법인사업자")
 CORPORATE_CODES = range(81, 89)
 """The middle two digits of a corporation's registration number (81–88)."""
@@ -95,6 +97,8 @@ def _unlabelled_number(lines: list[Line]) -> Found | None:
 def _value(key: str, value: str) -> str:
     if key == "business_type":
         return lexicons.nearest(value, lexicons.BUSINESS_TYPES) or value
+    if key == "business_item":
+        return ITEM_ENDING.sub("업", value)
     return value
 
 

@@ -37,7 +37,7 @@ INDIVIDUAL = (
     "사 업 자 등 록 증", "( 간이과세자 )", "등록번호 : 315-13-79938",
     "상 호 : 보다상사", ("성 명 : 홍길동", "생 년 월 일 : 1980 년 05 월 12 일"),
     "개 업 연 월 일 : 2015 년 03 월 02 일", "사업장 소재지 : 부산강억시 해운대구 공원로 219. 2층",
-    "사업의 종류 : 업태 도매 및 소매업 종목 전자상거래업", "발급사유 : 신규",
+    "사업의 종류 : 업태 도매 및 소매업 종목 전자상거래입", "발급사유 : 신규",
     "2020 년 01 월 15 일", "강 남 세 무 서",
 )  # fmt: skip
 
@@ -57,7 +57,7 @@ def test_an_individual_certificate_gives_every_field_normalised() -> None:
         "opening_date": ("개업연월일", "2015-03-02", True),
         "business_address": ("사업장 소재지", "부산광역시 해운대구 공원로 219, 2층", None),
         "business_type": ("업태", "도매 및 소매업", None),
-        "business_item": ("종목", "전자상거래업", None),
+        "business_item": ("종목", "전자상거래업", None),  # read 전자상거래입
         "issue_date": ("발급일", "2020-01-15", True),
         "tax_office": ("세무서장", "강남세무서", True),
         "taxpayer_type": ("과세유형", "간이과세자", None),
