@@ -28,7 +28,8 @@ class DocumentPipeline:
 
     @classmethod
     def load(cls, settings: Settings) -> Self:
-        return cls(GeneralReader.load(settings.models), load_verifier(settings.documents.verifier))
+        verifier = load_verifier(settings.documents.verifier)
+        return cls(GeneralReader.shared(settings.models), verifier)
 
     @property
     def models(self) -> dict[str, str]:

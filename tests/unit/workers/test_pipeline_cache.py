@@ -41,3 +41,15 @@ def test_a_pipeline_path_that_does_not_resolve_is_model_unavailable() -> None:
 def test_the_models_a_general_job_names_are_the_roles_its_contract_declares() -> None:
     pipeline = GeneralPipeline(GeneralReader.find(settings(MODELS_DIR).models))
     assert set(pipeline.models) == set(ANALYSES["general"].model_roles)
+
+
+@pytest.mark.slow
+def test_the_text_pipelines_of_a_process_share_one_reader() -> None:
+    cache = PipelineCache(settings(MODELS_DIR))
+    text_types = ("general", "business_registration", "credit_card", "id_card")
+    readers = {id(cache.get(ANALYSES[name]).reader) for name in text_types}  # type: ignore[attr-defined]
+    assert len(readers) == 1  # one copy of the text models per worker process, not four
+    other = Settings(models={"dir": MODELS_DIR, "hangul_first": "model"})  # type: ignore[arg-type]
+    assert GeneralReader.shared(other.models) is not GeneralReader.shared(
+        settings(MODELS_DIR).models
+    )

@@ -20,7 +20,7 @@ class GeneralPipeline:
 
     @classmethod
     def load(cls, settings: Settings) -> GeneralPipeline:
-        return cls(GeneralReader.load(settings.models))
+        return cls(GeneralReader.shared(settings.models))
 
     @property
     def models(self) -> dict[str, str]:

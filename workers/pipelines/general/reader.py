@@ -11,6 +11,7 @@ received → put lines in reading order on the upright page.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 import numpy as np
 from PIL import Image
@@ -55,6 +56,13 @@ class GeneralReader:
         reader = cls.find(settings)
         reader.load_models()
         return reader
+
+    @classmethod
+    def shared(cls, settings: ModelSettings) -> GeneralReader:
+        """This process's reader of the models in `settings`, loaded once: General OCR and the
+        document types read with the same models, and a worker process runs one job at a
+        time, so they share one reader rather than holding a copy each."""
+        return _shared_reader(settings.model_dump_json())
 
     @classmethod
     def find(cls, settings: ModelSettings) -> GeneralReader:
@@ -131,6 +139,11 @@ class GeneralReader:
         lines = [_line(line, turns, image.size) for line in ordered]
         page_read = Page(width=image.width, height=image.height, rotation=90 * turns, lines=lines)
         return page_read, slices
+
+
+@cache
+def _shared_reader(settings: str) -> GeneralReader:
+    return GeneralReader.load(ModelSettings.model_validate_json(settings))
 
 
 def _read_lines(
