@@ -3,7 +3,7 @@ verifier (if any) answers the `government_verification` check."""
 
 from __future__ import annotations
 
-from typing import Self, TypeVar
+from typing import ClassVar, Self, TypeVar
 
 from PIL import Image
 
@@ -18,6 +18,9 @@ ResultT = TypeVar("ResultT", bound=DocumentResult)
 
 
 class DocumentPipeline:
+    verifiable: ClassVar[bool] = True
+    """Whether an agency can verify this type (the configured verifier is loaded for it)."""
+
     def __init__(self, reader: GeneralReader, verifier: DocumentVerifier | None = None) -> None:
         self.reader = reader
         self.verifier = verifier
@@ -28,7 +31,7 @@ class DocumentPipeline:
 
     @classmethod
     def load(cls, settings: Settings) -> Self:
-        verifier = load_verifier(settings.documents.verifier)
+        verifier = load_verifier(settings.documents.verifier) if cls.verifiable else None
         return cls(GeneralReader.shared(settings.models), verifier)
 
     @property

@@ -14,6 +14,8 @@ from workers.pipelines.documents import DocumentPipeline
 class CreditCardPipeline(DocumentPipeline):
     """No government verifies cards: the checks are Luhn and the expiry's month."""
 
+    verifiable = False
+
     def run(
         self, inputs: Inputs, options: DocumentOptions, context: JobContext
     ) -> CreditCardResult:
