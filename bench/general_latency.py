@@ -2,13 +2,15 @@
 
 `python -m bench.general_latency [--pages 24] [--clients 4]` renders synthetic pages, then, in
 one run, side by side:
-1. latency: each page read in this process (decoded from its PNG, as a worker does), then the
-   same pages sent one at a time to the embedded default (`boda run` on a temporary folder)
-   with `?wait=30`, each job's time split by its own timestamps into upload → row (the
-   gateway's reading, validation, storing and insert), queued, worker (fetch, decode, pipeline,
-   write) and end → answer (from the job's terminal transition to the client holding it);
+1. latency: each page read in this process (decoded from its PNG, as a worker does), then at
+   once sent as a job to the embedded default (`boda run` on a temporary folder) with
+   `?wait=30`, so that both sides of a page are timed under the same conditions of the
+   machine; each job's time split by its own timestamps into upload → row (the gateway's
+   reading, validation, storing and insert), queued, worker (fetch, decode, pipeline, write)
+   and end → answer (from the job's terminal transition to the client holding it);
 2. throughput: `clients` clients sending the pages at once, against the same pages read
-   in-process by as many processes, with as many threads, as the service's worker has.
+   in-process by as many processes, with as many threads, as the service's worker has (the
+   mean of a run just before and one just after the service's).
 """
 
 from __future__ import annotations
@@ -50,16 +52,22 @@ def pngs(n: int) -> list[bytes]:
     return files
 
 
-def in_process_seconds(files: list[bytes], settings: Settings) -> list[float]:
-    """Each file decoded and read in this process, as a worker process does."""
+def side_by_side(
+    client: httpx.Client, files: list[bytes], settings: Settings
+) -> tuple[list[float], list[JobTiming]]:
+    """Each file decoded and read in this process (as a worker process does), then at once
+    sent as a job: the two sides of a page are timed under the same conditions of the machine,
+    whatever it does over the run."""
     reader = GeneralReader.load(settings.models)
     reader.read(read_pages(files[0], settings.limits, max_pages=1))  # warm-up, as at start
-    times = []
+    job_timing(client, files[0])
+    local, jobs = [], []
     for data in files:
         started = time.perf_counter()
         reader.read(read_pages(data, settings.limits, max_pages=settings.limits.max_pages))
-        times.append(time.perf_counter() - started)
-    return times
+        local.append(time.perf_counter() - started)
+        jobs.append(job_timing(client, data))
+    return local, jobs
 
 
 @dataclass(frozen=True)
@@ -140,13 +148,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp) / "data")
         steps = upload_steps(files, Settings(data_dir=Path(tmp) / "steps"))
-        local = in_process_seconds(files, settings)
-        with embedded_service(settings.data_dir) as client:
-            job_timing(client, files[0])  # warm-up
-            jobs = [job_timing(client, data) for data in files]
-            through_concurrent = concurrent_seconds(client, files * 2, args.clients)
         processes = settings.worker.concurrency
-        local_concurrent = in_process_parallel_seconds(files * 2, settings, processes)
+        # The in-process throughput is measured just before and just after the service's, and
+        # compared with their mean: a machine that slows down or speeds up over the run moves
+        # both sides alike.
+        local_before = in_process_parallel_seconds(files * 2, settings, processes)
+        with embedded_service(settings.data_dir) as client:
+            local, jobs = side_by_side(client, files, settings)
+            through_concurrent = concurrent_seconds(client, files * 2, args.clients)
+        local_after = in_process_parallel_seconds(files * 2, settings, processes)
+        local_concurrent = (local_before + local_after) / 2
     print_latency(files, local, jobs)
     parts = ", ".join(f"{name} {ms:.1f}" for name, ms in steps.items())
     rest = statistics.median(job.upload for job in jobs) * 1000 - sum(steps.values())
@@ -155,7 +166,8 @@ def main() -> None:
     print(
         f"throughput, {args.clients} clients at once, {n} pages: through the service "
         f"{n / through_concurrent:.2f} pages/s, in-process ({processes} process(es), the same "
-        f"threads) {n / local_concurrent:.2f} pages/s, ratio "
+        f"threads; before and after the service: {n / local_before:.2f}, {n / local_after:.2f}) "
+        f"{n / local_concurrent:.2f} pages/s, ratio "
         f"{local_concurrent / through_concurrent:.2f} (target >= 0.9)"
     )
 
