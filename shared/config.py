@@ -164,6 +164,11 @@ class ModelSettings(BaseModel):
     hangul_first: Literal["tesseract", "model"] = Field(
         "tesseract", description="which reads every Hangul line; the other reads unsure ones"
     )
+    korean_decoding: Literal["beam", "greedy"] = Field(
+        "beam",
+        description="the Korean model's unsure lines: a beam search weighed by a Korean jamo "
+        "n-gram, or the likeliest token at each step",
+    )
     tessdata_dir: Path | None = Field(None, description="folder with kor/eng .traineddata")
     plate_detection: str = Field(
         "PP-OCRv6_tiny_det", description="the text detector that finds plates' lines"

@@ -30,6 +30,7 @@ from synth.lines import (
     LINE_HEIGHT,
     STYLES,
     TRAINING_FONTS,
+    VALIDATION_SEED,
     LineStream,
     LineStyle,
     TextLine,
@@ -44,7 +45,6 @@ from workers.korean.jamo import JamoAlphabet, normalise
 BATCHES_PER_CHUNK = 8
 """Lines of this many batches are rendered together and sorted by width, so that a batch pads
 little: widths within a batch are close."""
-VALIDATION_SEED = 10_000
 
 
 def to_tensor(images: list[np.ndarray]) -> torch.Tensor:

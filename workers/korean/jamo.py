@@ -125,9 +125,11 @@ class JamoAlphabet:
             elif token != 0:
                 tokens.append((token, float(peaks[step]), step, step))
             previous = token
-        return self._compose(tokens)
+        return self.compose(tokens)
 
-    def _compose(self, tokens: Sequence[tuple[int, float, int, int]]) -> list[DecodedChar]:
+    def compose(self, tokens: Sequence[tuple[int, float, int, int]]) -> list[DecodedChar]:
+        """Labels (id, confidence, first and last step) as characters, jamo joined into
+        syllables."""
         chars: list[DecodedChar] = []
         index = 0
         while index < len(tokens):

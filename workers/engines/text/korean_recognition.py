@@ -14,10 +14,11 @@ import cv2
 import numpy as np
 
 from workers.engines.runtime.local_model import OnnxModel, batches_by_width
-from workers.engines.text.ctc import log_likelihood
+from workers.engines.text.ctc import alignment, beam_search, log_likelihood
 from workers.engines.text.line_crops import ink_columns
 from workers.engines.text.recognition import LineReading, Piece
 from workers.korean.jamo import DecodedChar, JamoAlphabet
+from workers.korean.language_model import JamoLanguageModel
 
 LINE_HEIGHT = 32
 STRIDE = 4
@@ -33,12 +34,34 @@ line far beyond its end leaves the backward LSTM reading a long blank before the
 the model never saw in training and which costs it letters."""
 
 
-class KoreanLineRecognizer(OnnxModel):
-    """The ONNX line model in `<models>/text_recognition/<name>/inference.onnx`."""
+LANGUAGE_WEIGHT = 0.1
+"""Weight of the language model's log-probability of each jamo in the beam search..."""
+JAMO_BONUS = 0.2
+"""...and what each jamo adds, so that the model's costs do not favour dropping letters. Both
+chosen with `python -m bench.eval_lines --tune` on lines no evaluation uses (the training's
+validation seed)."""
+SURE = 0.98
+"""A line whose every letter greedy decoding reads at least this surely is kept as read: the
+beam search is for the lines the picture leaves open."""
 
-    def __init__(self, model_dir: Path, threads: int = 0, device: str = "cpu") -> None:
+
+class KoreanLineRecognizer(OnnxModel):
+    """The ONNX line model in `<models>/text_recognition/<name>/inference.onnx`; with a
+    `language` model, lines read unsurely are decoded by a beam search that weighs each
+    syllable by how Korean is spelt, else greedily."""
+
+    def __init__(
+        self,
+        model_dir: Path,
+        threads: int = 0,
+        device: str = "cpu",
+        language: JamoLanguageModel | None = None,
+        weights: tuple[float, float] = (LANGUAGE_WEIGHT, JAMO_BONUS),
+    ) -> None:
         super().__init__(model_dir, threads, device)
         self.alphabet = JamoAlphabet()
+        self.language = language
+        self.weights = weights
 
     def predict(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
         """One reading per RGB line strip, with word boxes in the strip's pixels."""
@@ -56,11 +79,28 @@ class KoreanLineRecognizer(OnnxModel):
             for row, index in zip(probabilities, batch, strict=True):
                 # The whole row, padding included: the model was trained on padded batches
                 # and may place a line's last letter a step or two into the padding.
-                chars = self.alphabet.decode(row)
+                chars = self._decoded(row)
                 left, right = trimmed[index]
                 scale = (right - left) / strips[index].shape[1]
                 readings[index] = self._reading(chars, scale, left, crops[index].shape[:2])
         return [reading for reading in readings if reading is not None]
+
+    def _decoded(self, probabilities: np.ndarray) -> list[DecodedChar]:
+        chars = self.alphabet.decode(probabilities)
+        if self.language is None or all(char.confidence >= SURE for char in chars):
+            return chars
+        labels = beam_search(probabilities, self._bonus)
+        spans = alignment(probabilities, labels)
+        return self.alphabet.compose(
+            [(label, *span) for label, span in zip(labels, spans, strict=True)]
+        )
+
+    def _bonus(self, before: tuple[int, ...], token: int) -> float:
+        assert self.language is not None
+        if not self.language.is_jamo(token):
+            return 0.0
+        weight, bonus = self.weights
+        return weight * self.language.log_prob(before, token) + bonus
 
     def log_likelihoods(self, crop: np.ndarray, texts: Sequence[str]) -> list[float]:
         """log P(text | line strip) of each text under the model (every CTC alignment counted;

@@ -24,6 +24,7 @@ from workers.engines.text.korean_recognition import KoreanLineRecognizer
 from workers.engines.text.line_crops import LineCrop, line_quad, pixel_quad
 from workers.engines.text.paddle_recognition import PaddleTextRecognizer
 from workers.engines.text.tesseract_recognition import TesseractTextRecognizer
+from workers.korean.language_model import JamoLanguageModel
 from workers.pipelines.general.line_reading import LineReader, ReadLine, read_turned
 from workers.pipelines.general.orientation import page_turns, turn_doubtful
 from workers.pipelines.general.reading_order import order_of, reading_order
@@ -83,8 +84,11 @@ class GeneralReader:
             korean = model_folder(
                 models_dir, "text_recognition", settings.korean_recognition, ("inference.onnx",)
             )
+            language = JamoLanguageModel.korean() if settings.korean_decoding == "beam" else None
             recognizer = SecondOpinionRecognizer(
-                KoreanLineRecognizer(korean, settings.intra_op_threads, settings.device),
+                KoreanLineRecognizer(
+                    korean, settings.intra_op_threads, settings.device, language=language
+                ),
                 routing,
                 model_first=settings.hangul_first == "model",
             )

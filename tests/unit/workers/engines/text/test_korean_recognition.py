@@ -8,11 +8,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from synth.lines import HELD_OUT_FONTS, TRAINING_FONTS, LineStream, damage, photograph, render
+from synth.lines import (
+    HELD_OUT_FONTS,
+    LOW_RESOLUTION,
+    TRAINING_FONTS,
+    LineStream,
+    damage,
+    photograph,
+    render,
+)
 from synth.scores import character_errors
 from workers.engines.runtime.model_store import OWN_WEIGHTS, install_models
 from workers.engines.text.korean_recognition import KoreanLineRecognizer
 from workers.korean.jamo import SYMBOLS, JamoAlphabet, ks_x_1001_syllables, normalise
+from workers.korean.language_model import JamoLanguageModel
 
 MODEL = OWN_WEIGHTS / "text_recognition" / "boda_korean_rec_v1"
 UN_DOTUM = next(font for font in HELD_OUT_FONTS if font[0].endswith("UnDotum.ttf"))
@@ -136,6 +145,27 @@ def test_batching_by_width_gives_each_line_its_own_reading(
     alone = [recognizer.predict([crop])[0].text for crop in crops]
     assert [reading.text for reading in recognizer.predict(crops)] == alone
     assert alone[1] == "대한민국"
+
+
+def test_the_beam_search_weighed_by_korean_reads_small_blurred_lines_better(
+    recognizer: KoreanLineRecognizer,
+) -> None:
+    lines = [LineStream(77, HELD_OUT_FONTS, LOW_RESOLUTION).line(i) for i in range(60)]
+    crops = [rgb(line.image) for line in lines]
+    weighed = KoreanLineRecognizer(MODEL, threads=1, language=JamoLanguageModel.korean())
+
+    def errors(model: KoreanLineRecognizer) -> int:
+        readings = model.predict(crops)
+        return sum(
+            character_errors(reading.text, normalise(line.text))
+            for reading, line in zip(readings, lines, strict=True)
+        )
+
+    greedy, beam = errors(recognizer), errors(weighed)
+    assert beam < 0.97 * greedy, (beam, greedy)
+    # A line read surely is kept as greedy decoding read it, boxes and all.
+    sure = rgb(np.asarray(render("대한민국 서울특별시", UN_DOTUM, 40, random.Random(4))))
+    assert weighed.predict([sure]) == recognizer.predict([sure])
 
 
 def test_models_install_copies_the_committed_model_with_its_card(tmp_path: Path) -> None:
