@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from shared.config import ModelSettings
 from synth.scores import character_errors
 from synth.sets import PROFILES, profile_set
 from workers.engines.runtime.model_store import install_models, model_folder, tessdata_folder
@@ -25,6 +26,7 @@ from workers.engines.text.line_crops import LineCrop, order_quad
 from workers.engines.text.paddle_recognition import PaddleTextRecognizer
 from workers.engines.text.tesseract_recognition import TesseractTextRecognizer
 from workers.korean.jamo import normalise
+from workers.korean.language_model import JamoLanguageModel
 from workers.korean.script import has_hangul
 from workers.pipelines.general.routing import ScriptRoutingRecognizer
 
@@ -50,7 +52,13 @@ def main() -> None:
     models = args.models.resolve()
     install_models(models)
     ours = KoreanLineRecognizer(
-        model_folder(models, "text_recognition", "boda_korean_rec_v1", ("inference.onnx",))
+        model_folder(
+            models,
+            "text_recognition",
+            ModelSettings().korean_recognition,
+            ("inference.onnx",),
+        ),
+        language=JamoLanguageModel.korean(),
     )
     route = ScriptRoutingRecognizer(
         TesseractTextRecognizer(tessdata_folder(None)),

