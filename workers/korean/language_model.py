@@ -22,8 +22,6 @@ from workers.korean.lexicons import BUSINESS_TYPES, DISTRICTS, PROVINCES, TAX_OF
 
 ORDER = 6
 """Tokens per n-gram (five of context): two syllables, or three open ones."""
-WORDS = 200_000
-"""Most frequent entries of the word list read (fewer than half are Hangul words)."""
 COUNT_SCALE = 1e7
 """A word's frequency (share of all words written) times this is its count, at least 1."""
 DOCUMENT_WORD_COUNT = 100.0
@@ -44,7 +42,6 @@ class JamoLanguageModel:
             self._add(self.alphabet.encode(word), count)
         self._totals = {context: sum(c.values()) for context, c in self._counts.items()}
         self._types = {context: len(c) for context, c in self._counts.items()}
-        self._cache: dict[tuple[tuple[int, ...], int], float] = {}
 
     @classmethod
     @cache
@@ -52,10 +49,10 @@ class JamoLanguageModel:
         """The model of everyday and document Korean, built once per process (about a second)."""
         from wordfreq import get_frequency_dict
 
-        frequencies = sorted(get_frequency_dict("ko").items(), key=lambda item: -item[1])
+        # The list's 29,988 words, 26,795 of them Hangul.
         words = [
             (word, max(1.0, frequency * COUNT_SCALE))
-            for word, frequency in frequencies[:WORDS]
+            for word, frequency in get_frequency_dict("ko").items()
             if _is_hangul(word)
         ]
         words += [(word, DOCUMENT_WORD_COUNT) for word in document_words()]
@@ -71,6 +68,8 @@ class JamoLanguageModel:
 
     @lru_cache(maxsize=1 << 18)  # noqa: B019 - one model per process, kept for its life
     def _log_prob(self, tail: tuple[int, ...], token: int) -> float:
+        # Bounded, so that a worker reading for months holds no more than the contexts it
+        # meets most.
         # The context: tokens other than jamo read as a boundary, and one before the first.
         context = tuple(t if self.is_jamo(t) else self._boundary for t in tail)
         if len(tail) < self.order - 1:
@@ -78,23 +77,15 @@ class JamoLanguageModel:
         return math.log(self._prob(context, token))
 
     def _prob(self, context: tuple[int, ...], token: int) -> float:
-        key = (context, token)
-        known = self._cache.get(key)
-        if known is not None:
-            return known
         if not context:
             seen = self._counts[()].get(token, 0.0)
-            p = (seen + 1) / (self._totals.get((), 0) + len(self.alphabet))
-        else:
-            shorter = self._prob(context[1:], token)
-            total = self._totals.get(context)
-            if total:
-                types = self._types[context]
-                p = (self._counts[context].get(token, 0.0) + types * shorter) / (total + types)
-            else:
-                p = shorter
-        self._cache[key] = p
-        return p
+            return (seen + 1) / (self._totals.get((), 0) + len(self.alphabet))
+        shorter = self._prob(context[1:], token)
+        total = self._totals.get(context)
+        if not total:
+            return shorter
+        types = self._types[context]
+        return (self._counts[context].get(token, 0.0) + types * shorter) / (total + types)
 
     def _add(self, tokens: list[int], count: float) -> None:
         sequence = [self._boundary, *tokens, self._boundary]
