@@ -11,7 +11,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from synth.cards import CARD_FONTS, card_set
 from synth.face_photos import photos
@@ -42,6 +42,12 @@ def read(page: Page, job_type: str, files: list[tuple[str, str, bytes]], **field
     page.click("#upload button[type=submit]")
 
 
+def drawn(job: Locator, kind: str) -> None:
+    """Wait for the picture's boxes: the page draws them once the image has loaded, after the
+    job's status already reads succeeded."""
+    expect(job.locator(f"svg g.box.{kind}").first).to_be_attached()
+
+
 def test_a_document_shows_its_boxes_and_fields_and_downloads_its_spreadsheet(
     browser: Browser, service: Service
 ) -> None:
@@ -56,6 +62,7 @@ def test_a_document_shows_its_boxes_and_fields_and_downloads_its_spreadsheet(
     expect(job).to_have_attribute("data-status", "succeeded", timeout=DONE)
     expect(job.locator("table.fields")).to_contain_text(number)
     expect(job.locator("table.fields")).to_contain_text(made.certificate.fields["tax_office"])
+    drawn(job, "line")
     assert job.locator("svg g.box.line").count() >= 10
     field_box = job.locator("svg g.box.field", has_text=f"registration_number: {number}")
     field_box.hover()
@@ -101,6 +108,7 @@ def test_faces_are_registered_to_a_group_and_drawn_with_landmarks(
 
     job = page.locator("article.job").first
     expect(job).to_have_attribute("data-status", "succeeded", timeout=DONE)
+    drawn(job, "face")
     faces = job.locator("svg g.box.face").count()
     assert faces >= 1
     assert job.locator("svg circle.landmark").count() == 5 * faces
