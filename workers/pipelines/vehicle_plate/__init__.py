@@ -38,7 +38,9 @@ class VehiclePlatePipeline:
         external = settings.plates.external_stage
         return PlateReader(
             TextDetector(detection, models.intra_op_threads, models.device),
-            KoreanLineRecognizer(reading, models.intra_op_threads, models.device),
+            KoreanLineRecognizer(
+                reading, models.intra_op_threads, models.device, extend_paper=False
+            ),
             sure=settings.plates.sure_confidence,
             external=load_external(external) if external else None,
         )

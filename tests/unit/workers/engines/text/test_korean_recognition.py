@@ -147,6 +147,29 @@ def test_batching_by_width_gives_each_line_its_own_reading(
     assert alone[1] == "대한민국"
 
 
+ENDINGS = (
+    "위와 같이 계약을 체결하고 각각 서명합니다.",
+    "이용해 주세요.",
+    "주차 공간이 부족하니 대중교통을 이용해 주세요.",
+    "신청은 홈페이지 또는 방문 접수로 가능합니다.",
+    "자세한 내용은 담당자에게 문의해 주시기 바랍니다.",
+    "본 문서는 관련 법에 따라 보관합니다.",
+)
+
+
+def test_a_line_cut_at_its_last_letter_keeps_it(recognizer: KoreanLineRecognizer) -> None:
+    # Detector boxes often end at the ink; the model places a letter a step or two after its
+    # ink: without paper added beyond the box it read none of these full stops.
+    rng = random.Random(5)
+    crops = []
+    for text in ENDINGS:
+        grey = np.asarray(render(text, UN_DOTUM, 24, rng))
+        inked = np.flatnonzero((grey < 128).any(axis=0))
+        crops.append(rgb(grey[:, : inked[-1] + 1]))
+    texts = [reading.text for reading in recognizer.predict(crops)]
+    assert [text[-1] for text in texts] == ["."] * len(ENDINGS), texts
+
+
 def test_the_committed_model_reads_small_print_in_fonts_it_never_saw(
     recognizer: KoreanLineRecognizer,
 ) -> None:

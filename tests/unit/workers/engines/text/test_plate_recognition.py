@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def reader() -> KoreanLineRecognizer:
-    return KoreanLineRecognizer(MODEL, threads=1)
+    return KoreanLineRecognizer(MODEL, threads=1, extend_paper=False)
 
 
 def rgb(grey: np.ndarray) -> np.ndarray:
