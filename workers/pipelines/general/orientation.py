@@ -57,6 +57,10 @@ at least 0.05 for 95 % of them..."""
 LATIN_MARGIN = 0.05
 """...so a line read upside down wins with this much more confidence (PP-OCR reads upside-down
 Latin and digits as a few right letters, `TEL--732` for `TEL 051-5723-8732`)."""
+STRAY_WORD = 0.5
+"""A Hangul syllable in a word read less surely than this is a stray of upside-down Latin
+(`Invoice No. 2023-3381` turned reads `[ 8cc-c7Z ON aㄱIOA니`, that word at 0.43), not a sign
+that the line is Korean."""
 TURN_MARGIN = 0.25
 """How much surer a line must read upside down to be taken so against its page."""
 SURE_LINE = 0.8
@@ -138,8 +142,11 @@ def turn_doubtful(
 
 
 def _latin_doubtful(reading: LineReading) -> bool:
-    """A line read without Hangul, less surely than upright Latin and digits read."""
-    return bool(reading.text) and not has_hangul(reading.text) and reading.confidence < LATIN_SURE
+    """A line read without Hangul (but stray syllables, see STRAY_WORD), less surely than
+    upright Latin and digits read."""
+    words = [(w.text, w.confidence) for w in reading.words] or [(reading.text, reading.confidence)]
+    korean = any(has_hangul(text) and sure >= STRAY_WORD for text, sure in words)
+    return bool(reading.text) and not korean and reading.confidence < LATIN_SURE
 
 
 def _turned_wins(turned: LineReading, kept: LineReading) -> bool:

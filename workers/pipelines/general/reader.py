@@ -177,8 +177,8 @@ a barcode (on photographed receipts read as `--`, `mmmm`, `고 고 고 고]` at 
 
 def _without_strokes(lines: list[ReadLine]) -> list[ReadLine]:
     """The lines less the thin drawn strokes a recogniser forced into text: read unsurely, or
-    read as one mark that is no letter or digit (a bullet boxed apart from its text: `•`,
-    `■`, `–`)."""
+    read as a mark rather than a word (a bullet boxed apart from its text: `•`, `■`, `–`,
+    a round one read as `[0]`)."""
     if not lines:
         return lines
     thin = STRAY_HEIGHT * float(np.median([line.crop.image.shape[0] for line in lines]))
@@ -191,7 +191,9 @@ def _without_strokes(lines: list[ReadLine]) -> list[ReadLine]:
 
 
 def _lone_mark(text: str) -> bool:
-    return len(text) == 1 and not text.isalnum()
+    """Three characters at most, of which one at most is a letter or digit, and not one alone."""
+    letters = sum(char.isalnum() for char in text)
+    return len(text) <= 3 and letters <= 1 and not (len(text) == 1 and letters)
 
 
 def _line(line: ReadLine, turns: int, size: tuple[int, int]) -> Line:

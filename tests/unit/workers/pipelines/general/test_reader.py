@@ -309,9 +309,10 @@ def test_thin_unsure_strokes_are_dropped_but_not_thin_sure_text() -> None:
 
     body = [line(30, "합계 12,000원", 0.95) for _ in range(5)]
     dashes, small_print = line(12, "고 고 고 고]", 0.51), line(12, "VAT 포함", 0.93)
-    unsure_body = line(30, "할인 금액", 0.4)
-    lines = [*body, dashes, small_print, unsure_body]
-    assert _without_strokes(lines) == [*body, small_print, unsure_body]
+    bullets = [line(14, "[0]", 0.8), line(14, "•", 0.99)]
+    footnote, unsure_body = line(12, "1", 0.95), line(30, "할인 금액", 0.4)
+    lines = [*body, dashes, small_print, *bullets, footnote, unsure_body]
+    assert _without_strokes(lines) == [*body, small_print, footnote, unsure_body]
 
 
 def _strip(text: str, bullet: bool) -> np.ndarray:
