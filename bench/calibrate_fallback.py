@@ -1,12 +1,13 @@
 """When should Tesseract's route second-guess Boda's Korean model? Measured on page lines.
 
-`python -m bench.calibrate_fallback [--n 12] [--seed 100] [--models DIR]`
+`python -m bench.calibrate_fallback [--n 12] [--seed 100] [--models DIR] [--korean NAME]`
 
 Pages of both evaluation profiles from a seed that no evaluation uses; every truth line holding
 Hangul is cut out (its ink box widened as the detector's boxes are) and read by the model and
 by Tesseract's route. For either order (one reads every line, the other a line the first read
 below a threshold, and wins when surer by a margin) and each threshold and margin, prints the
-Hangul CER of the combination and how many lines were read twice. The thresholds in
+Hangul CER of the combination and how many lines were read twice. Then the lines without
+Hangul: the model's reading kept from a confidence on, PP-OCR's below it. The thresholds in
 pipelines/general/second_opinion are chosen from these tables.
 """
 
@@ -28,10 +29,11 @@ from workers.engines.text.tesseract_recognition import TesseractTextRecognizer
 from workers.korean.jamo import normalise
 from workers.korean.language_model import JamoLanguageModel
 from workers.korean.script import has_hangul
-from workers.pipelines.general.routing import ScriptRoutingRecognizer
+from workers.pipelines.general.routing import ScriptRoutingRecognizer, prefer_latin
 
 THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
 MARGINS = (0.0, 0.1, 0.2)
+LATIN_THRESHOLDS = (0.0, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 1.01)
 
 
 def widened(box: list[tuple[int, int]]) -> np.ndarray:
@@ -48,6 +50,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=12)
     parser.add_argument("--seed", type=int, default=100)
     parser.add_argument("--models", type=Path, default=Path("models"))
+    parser.add_argument("--korean", default=ModelSettings().korean_recognition)
     args = parser.parse_args()
     models = args.models.resolve()
     install_models(models)
@@ -55,7 +58,7 @@ def main() -> None:
         model_folder(
             models,
             "text_recognition",
-            ModelSettings().korean_recognition,
+            args.korean,
             ("inference.onnx",),
         ),
         language=JamoLanguageModel.korean(),
@@ -65,6 +68,7 @@ def main() -> None:
         PaddleTextRecognizer(model_folder(models, "text_recognition", "PP-OCRv6_small_rec")),
     )
     rows: list[tuple[str, str, float, str, float]] = []
+    latin_rows: list[tuple[str, str, float, str]] = []
     for profile in PROFILES:
         for page in profile_set(profile, args.n, args.seed):
             image = np.asarray(page.image.convert("RGB"))
@@ -76,6 +80,14 @@ def main() -> None:
                 rows.append(
                     (truth.text, mine.text, mine.confidence, theirs.text, theirs.confidence)
                 )
+            others = [line for line in page.lines if not has_hangul(line.text)]
+            crops = [LineCrop.cut(image, widened(line.box)).image for line in others]
+            for truth, mine, latin in zip(
+                others, ours.predict(crops), route.latin.predict(crops), strict=True
+            ):
+                kept = prefer_latin(mine, latin).text
+                latin_rows.append((truth.text, mine.text, mine.confidence, kept))
+    print_latin(latin_rows)
     chars = sum(len(normalise(row[0])) for row in rows)
     print(f"{len(rows)} Hangul lines, {chars} characters (seed {args.seed}, both profiles)")
     print("model alone: CER "
@@ -99,6 +111,22 @@ def main() -> None:
         for threshold in THRESHOLDS:
             for margin in MARGINS:
                 print(_combined(ordered, threshold, margin, chars))
+
+
+def print_latin(rows: list[tuple[str, str, float, str]]) -> None:
+    """Lines without Hangul: the model's reading kept where it is at least this sure (and sees
+    no Hangul), PP-OCR's (where it reads no CJK) otherwise; the CER of each choice."""
+    chars = sum(len(normalise(row[0])) for row in rows)
+    print(f"{len(rows)} lines without Hangul, {chars} characters")
+    print(f"{'model kept from':>15} {'PP-OCR reads':>12} {'CER':>7}")
+    for threshold in LATIN_THRESHOLDS:
+        errors = asked = 0
+        for truth, mine, confidence, latin in rows:
+            pick = mine
+            if confidence < threshold and not has_hangul(mine):
+                pick, asked = latin, asked + 1
+            errors += character_errors(pick, normalise(truth))
+        print(f"{threshold:15.2f} {asked:12d} {errors / chars:7.4f}")
 
 
 def _combined(

@@ -2,7 +2,7 @@
 
 `python -m bench.eval_general [--profile clean|photo|both] [--n 12] [--seed 0]
 [--kinds notice,receipt,...] [--models DIR] [--detector NAME] [--recognizer NAME]
-[--korean NAME] [--threads N] [--hangul model|tesseract|both] [--verbose] [--save DIR]`
+[--korean NAME] [--threads N] [--hangul READER,...|all] [--verbose] [--save DIR]`
 
 Both profiles by default (see synth.sets: `photo` holds photographs of the `clean` pages, so
 the difference between the two tables is the cost of the damage). Per profile a table by
@@ -14,8 +14,8 @@ and result JSON and an overlay (truth green, result red) for inspection.
 `--hangul` picks who reads Hangul: `paired` (the default: Tesseract's route, Boda's model on
 the lines it reads unsurely), `model-first` (the other way round), `tesseract` (Tesseract's
 route alone, as before the model), `paired-greedy` / `model-first-greedy` (the model decoded
-greedily, without the Korean n-gram), `paired-v1-greedy` (the default before v2), several
-of them comma-separated or `all` on the same pages, with a summary.
+greedily, without the Korean n-gram), `paired-v2` (the default before v3), several of them
+comma-separated or `all` on the same pages, with a summary.
 Models are installed from the packaged weights into DIR (default ./models) first.
 """
 
@@ -41,18 +41,17 @@ from workers.pipelines.general.reader import GeneralReader
 
 TARGET_CER: dict[str, float] = {"clean": 0.01, "photo": 0.05}
 HANGUL_READERS: dict[str, dict[str, str]] = {
-    "paired": {},
+    "paired": {"hangul_first": "tesseract"},
     "model-first": {"hangul_first": "model"},
     "tesseract": {"korean_recognition": ""},
-    "paired-greedy": {"korean_decoding": "greedy"},
+    "paired-greedy": {"hangul_first": "tesseract", "korean_decoding": "greedy"},
     "model-first-greedy": {"hangul_first": "model", "korean_decoding": "greedy"},
-    "paired-v1-greedy": {"korean_recognition": "boda_korean_rec_v1", "korean_decoding": "greedy"},
+    "paired-v2": {"hangul_first": "tesseract", "korean_recognition": "boda_korean_rec_v2"},
 }
 """Who reads Hangul -> ModelSettings fields: the default pair (Tesseract's route first, Boda's
-model on unsure lines), the model first, or Tesseract's route alone (the route before the
-model); `-greedy`: the model's output decoded greedily, not by the beam search weighed by the
-Korean n-gram; `paired-v1-greedy`: the default as it was before boda_korean_rec_v2 and the
-n-gram."""
+model on its unsure lines), the model first, or Tesseract's route alone (the route before the
+model); `-greedy`: the model's output decoded greedily, not by the beam search
+weighed by the Korean n-gram; `paired-v2`: the default as it was before boda_korean_rec_v3."""
 
 
 @dataclass(frozen=True)
@@ -197,7 +196,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--recognizer", default=ModelSettings().text_recognition)
     parser.add_argument("--korean", default=ModelSettings().korean_recognition)
     parser.add_argument(
-        "--hangul", default="paired", help=f"comma-separated, of {', '.join(HANGUL_READERS)}; all"
+        "--hangul",
+        default="paired",
+        help=f"comma-separated, of {', '.join(HANGUL_READERS)}; all",
     )
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--save", type=Path, help="write pages, results and overlays here")

@@ -116,6 +116,10 @@ class LineStyle:
     """Widest line a training batch holds once scaled to LINE_HEIGHT; wider ones are squeezed."""
     low_resolution: float = 0.0
     """Share of lines photographed small (see `shrunk`)."""
+    rough: float = 0.0
+    """Share of lines printed and photographed roughly (see `roughened`)."""
+    masked: float = 0.0
+    """Share of lines that are numbers masked with `*`, as receipts and copies print them."""
 
 
 SHORT = LineStyle()
@@ -125,9 +129,12 @@ LONG = LineStyle(max_chars=48, min_margin=0.0, joined=0.35, max_width=1600)
 PHOTO = replace(LONG, low_resolution=0.3)
 """The third stage: the second's lines, almost a third of them as small as pages scaled to the
 detector leave small print."""
+ROUGH = replace(PHOTO, rough=0.35, masked=0.03)
+"""The fourth stage: the third's lines, a third of them in condensed, wide or heavy type or
+blurred by a moving hand, and some masked numbers (every receipt prints its card's)."""
 LOW_RESOLUTION = replace(SHORT, low_resolution=1.0)
 """Every line small: the low-resolution slice of the evaluation."""
-STYLES = {"short": SHORT, "long": LONG, "photo": PHOTO}
+STYLES = {"short": SHORT, "long": LONG, "photo": PHOTO, "rough": ROUGH}
 
 
 @dataclass(frozen=True)
@@ -161,10 +168,32 @@ class LineTexts:
     def draw(self, style: LineStyle = SHORT) -> str:
         """One line of text, at most `style.max_chars` characters."""
         makers, weights = zip(*self._makers, strict=True)
+        if style.masked and self._rng.random() < style.masked:
+            return self._masked()
         text = self._rng.choices(makers, weights=weights)[0]()
         if style.joined and self._rng.random() < style.joined:
             text += " " + self._rng.choices(makers, weights=weights)[0]()
         return " ".join(text.split())[: style.max_chars].strip() or "0"
+
+    def _masked(self) -> str:
+        """A card, resident, phone or account number with its middle masked."""
+        rng = self._rng
+
+        def digits(count: int) -> str:
+            return "".join(rng.choices("0123456789", k=count))
+
+        separator = rng.choice("-- ")
+        number = rng.choice(
+            (
+                separator.join((digits(4), digits(2) + "**", "****", digits(4))),
+                f"{digits(6)}-{digits(1)}******",
+                f"010-****-{digits(4)}",
+                f"{digits(3)}-***-{digits(6)}",
+                f"{digits(4)}-****-****-{digits(4)}",
+            )
+        )
+        label = rng.choice(("", "", "카드번호 ", "카드번호: ", "주민등록번호 ", "계좌 ", "TEL "))
+        return label + number
 
     def _korean_phrase(self) -> str:
         words = self._rng.choices(self._korean, k=self._rng.randint(1, 5))
@@ -343,6 +372,29 @@ def _seal(shape: tuple[int, ...], rng: random.Random) -> np.ndarray:
     return ring * rng.uniform(0.25, 0.5)
 
 
+def roughened(ink: np.ndarray, rng: random.Random) -> np.ndarray:
+    """Ink as cheap printers and hand-held phones leave it: type condensed or widened (receipt
+    and signage faces), heavier (bold headings, thermal print that bleeds), and motion blur
+    along a random direction."""
+    import cv2
+
+    height, width = ink.shape
+    if rng.random() < 0.5:
+        stretch = rng.choice((rng.uniform(0.6, 0.9), rng.uniform(1.1, 1.4)))
+        ink = cv2.resize(ink, (max(8, round(width * stretch)), height))
+    if rng.random() < 0.35:
+        weight = max(1, round(height * rng.uniform(0.015, 0.04)))
+        ink = cv2.dilate(ink, np.ones((weight, weight), np.uint8))
+    if rng.random() < 0.5:
+        length = max(2, round(height * rng.uniform(0.03, 0.08)))
+        kernel = np.zeros((length, length), np.float32)
+        kernel[length // 2, :] = 1.0 / length
+        turn = cv2.getRotationMatrix2D(((length - 1) / 2, (length - 1) / 2), rng.uniform(0, 180), 1)
+        kernel = cv2.warpAffine(kernel, turn, (length, length))
+        ink = cv2.filter2D(ink, -1, (kernel / max(float(kernel.sum()), 1e-6)).astype(np.float32))
+    return ink
+
+
 def photograph(ink: np.ndarray, rng: random.Random) -> np.ndarray:
     """Ink on paper under uneven light, blurred, at low resolution, JPEG-compressed: uint8."""
     import cv2
@@ -432,6 +484,8 @@ class LineStream:
         font = rng.choice(self.fonts)
         size = rng.randint(18, 56)
         ink = damage(render(text, font, size, rng, self.style.min_margin), rng)
+        if self.style.rough and rng.random() < self.style.rough:
+            ink = roughened(ink, rng)
         grey = photograph(ink, rng)
         if self.style.low_resolution and rng.random() < self.style.low_resolution:
             grey = shrunk(grey, size, rng)

@@ -23,7 +23,7 @@ from workers.engines.text.korean_recognition import KoreanLineRecognizer
 from workers.korean.jamo import SYMBOLS, JamoAlphabet, ks_x_1001_syllables, normalise
 from workers.korean.language_model import JamoLanguageModel
 
-MODEL = OWN_WEIGHTS / "text_recognition" / "boda_korean_rec_v2"
+MODEL = OWN_WEIGHTS / "text_recognition" / "boda_korean_rec_v3"
 UN_DOTUM = next(font for font in HELD_OUT_FONTS if font[0].endswith("UnDotum.ttf"))
 UN_BATANG = next(font for font in HELD_OUT_FONTS if font[0].endswith("UnBatang.ttf"))
 
@@ -170,6 +170,16 @@ def test_a_line_cut_at_its_last_letter_keeps_it(recognizer: KoreanLineRecognizer
     assert [text[-1] for text in texts] == ["."] * len(ENDINGS), texts
 
 
+MASKED = ("카드번호 1373-42**-****-8149", "5095-38**-****-1743", "주민등록번호 900101-1******")
+
+
+def test_masked_numbers_are_read_with_their_stars(recognizer: KoreanLineRecognizer) -> None:
+    # Every receipt prints its card's number masked; the release before read `**` as `4`, `x`.
+    rng = random.Random(6)
+    crops = [rgb(np.asarray(render(text, UN_DOTUM, 30, rng))) for text in MASKED]
+    assert [reading.text for reading in recognizer.predict(crops)] == list(MASKED)
+
+
 def test_the_committed_model_reads_small_print_in_fonts_it_never_saw(
     recognizer: KoreanLineRecognizer,
 ) -> None:
@@ -216,7 +226,7 @@ def test_the_beam_search_weighed_by_korean_reads_small_blurred_lines_better(
 
 def test_models_install_copies_the_committed_model_with_its_card(tmp_path: Path) -> None:
     folders = install_models(tmp_path)
-    target = tmp_path / "text_recognition" / "boda_korean_rec_v2"
+    target = tmp_path / "text_recognition" / "boda_korean_rec_v3"
     assert target in folders
     for name in ("inference.onnx", "MODEL_CARD.md", "training.json"):
         assert (target / name).read_bytes() == (MODEL / name).read_bytes()

@@ -102,7 +102,12 @@ def test_install_is_idempotent_and_names_folders_after_the_model(models_dir: Pat
             assert (folder / manifest["embedder"]).is_file()
         else:
             assert (folder / "MODEL_CARD.md").is_file()
-            assert folder.name in ("boda_korean_rec_v1", "boda_korean_rec_v2", "boda_plate_rec_v1")
+            assert folder.name in (
+                "boda_korean_rec_v1",
+                "boda_korean_rec_v2",
+                "boda_korean_rec_v3",
+                "boda_plate_rec_v1",
+            )
 
 
 def test_reader_names_its_models(reader: GeneralReader) -> None:
@@ -111,7 +116,7 @@ def test_reader_names_its_models(reader: GeneralReader) -> None:
     hangul = [reader.models["text_recognition_hangul"]]
     hangul += [reader.models["text_recognition_hangul_second"]] if len(reader.models) > 3 else []
     assert sorted(name.split("-")[0] for name in hangul) in (
-        ["boda_korean_rec_v2", "tesseract"],
+        ["boda_korean_rec_v3", "tesseract"],
         ["tesseract"],
     )
 
@@ -223,9 +228,10 @@ def test_a_number_the_model_read_alike_is_not_read_again_by_pp_ocr(
 
 
 def test_the_model_can_read_first(models_dir: Path, notice: SyntheticPage) -> None:
-    # Faster (every line read in one model pass), a little less exact on clean pages.
+    # Faster (Tesseract reads only the lines the model is unsure of), a little less exact on
+    # clean pages.
     model_first = GeneralReader.load(ModelSettings(dir=models_dir, hangul_first="model"))
-    assert model_first.models["text_recognition_hangul"] == "boda_korean_rec_v2"
+    assert model_first.models["text_recognition_hangul"] == "boda_korean_rec_v3"
     text = model_first.read([notice.image]).text
     assert character_errors(text, notice.text) <= 0.03 * len(notice.text), text
     assert sum(word in text.split() for word in KOREAN_WORDS) >= len(KOREAN_WORDS) - 1
