@@ -102,7 +102,8 @@ def _install_file(source: Path, target: Path) -> None:
     if same_size and _sha256(target) == digest:
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
+    # Named for this process: two processes installing at once each rename a whole copy.
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     shutil.copyfile(source, partial)
     if partial.stat().st_size != source.stat().st_size or _sha256(partial) != digest:
         partial.unlink()
