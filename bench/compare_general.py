@@ -6,7 +6,10 @@ Every engine reads exactly the same synthetic pages in one run, each warmed up o
 first page; the pages are read in turn by each engine (page 1 by all, then page 2 …), so a
 slow spell on the machine costs all of them alike. Engines:
 - ours: `GeneralReader` with the settings' defaults (PP-OCR det, Tesseract kor and PP-OCR rec
-  by script);
+  by script), but with as many threads as the machine has cores, as PaddleOCR's pipeline
+  runs: a worker sized from the cores gives each job one thread and reads as many jobs at
+  once as it has cores (see `bench.general_latency` for that throughput), so its per-page
+  time with one thread beside PaddleOCR's with all of them compared one core with two;
 - PaddleOCR's own default pipeline (`paddleocr.PaddleOCR`, onnxruntime) handed the same
   packaged detector and recogniser folders, with only the modules whose weights are not
   installed here turned off; everything else (its detector sizing, thresholds, batching) is
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import statistics
 import time
 from collections import Counter
@@ -376,7 +380,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.profile is not None and args.profile not in PROFILES:
         parser.exit(2, f"profile {args.profile!r} is not available: {MISSING_PHOTO}\n")
     profiles = [args.profile] if args.profile else [p for p in ("clean", "photo") if p in PROFILES]
-    settings = Settings().models
+    settings = Settings().models.model_copy(update={"intra_op_threads": os.cpu_count() or 1})
     engines = load_engines(settings)
     for engine in engines:
         print(f"{engine.name:<18} weights: {engine.weights}")
