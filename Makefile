@@ -13,7 +13,7 @@ PLATE_REC_MODEL := workers/engines/weights/text_recognition/boda_plate_rec_v1
 export PADDLE_PDX_CACHE_HOME ?= $(CURDIR)/.cache/paddlex
 
 .PHONY: install system-packages python-venv fonts browser run test test-fast lint format bench eval \
-	train-rec train-rec-v2 train-rec-v1 train-plate-rec constraints up down
+	train-deps train-rec train-rec-v2 train-rec-v1 train-plate-rec constraints up down
 
 install: system-packages $(VENV)/.installed models/.installed
 
@@ -91,52 +91,48 @@ eval: install fonts
 	$(PY) -m bench.eval_cards
 	$(PY) -m bench.eval_documents
 
+# The training runs' dependencies (torch, in the `train` extra) and Korean fonts.
+train-deps: install fonts
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev,train]'
+
+# glibc returning every freed batch buffer to the kernel cost a third of the CPU time (lines of
+# varying width make every batch a new size): keep freed memory in the heap.
+TRAIN := MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=17179869184 $(PY) -m training.train
+
 # Trains the Korean line recogniser: the committed v2 (see train-rec-v2) trained on in a fourth
 # stage, on v2's lines of which a third are in condensed, wide or heavy type or blurred by a
 # moving hand, with some masked card and resident numbers (synth.lines.ROUGH); exports the best
 # checkpoint over the committed v3. Resumes from its last.pt. About 50 minutes on 2 CPU cores;
 # on a CUDA machine it uses the GPU: add TRAIN_ARGS="--workers 12" there.
-train-rec: install fonts
-	$(PY) -m pip install -q -c constraints.txt -e '.[dev,train]'
-	# glibc returning every freed batch buffer to the kernel cost a third of the CPU time
-	# (lines of varying width make every batch a new size): keep freed memory in the heap.
-	export MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=17179869184; \
-	$(PY) -m training.train --out $(REC_RUN)_rough --init $(REC_MODEL_V2)/inference.onnx \
-		--style rough --steps 4000 --lr 3e-4 --seed 4 --batch 48 --checkpoint-every 500 \
-		$(TRAIN_ARGS)
-	$(PY) -m training.train --out $(REC_RUN)_rough --export $(REC_MODEL)
+train-rec: train-deps
+	$(TRAIN) --out $(REC_RUN)_rough --init $(REC_MODEL_V2)/inference.onnx --style rough \
+		--steps 4000 --lr 3e-4 --seed 4 --batch 48 --checkpoint-every 500 $(TRAIN_ARGS)
+	$(TRAIN) --out $(REC_RUN)_rough --export $(REC_MODEL)
 
 # The third stage (v2): the committed v1 trained on page-wide lines of which almost a third are
 # as small as pages scaled to the detector leave small print (synth.lines.PHOTO), with six more
 # faces; exports the best checkpoint over the committed v2. About 75 minutes on 2 CPU cores.
-train-rec-v2: install fonts
-	$(PY) -m pip install -q -c constraints.txt -e '.[dev,train]'
-	export MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=17179869184; \
-	$(PY) -m training.train --out $(REC_RUN)_photo --init $(REC_MODEL_V1)/inference.onnx \
-		--style photo --steps 4500 --lr 5e-4 --seed 3 --batch 48 --checkpoint-every 500 \
-		$(TRAIN_ARGS)
-	$(PY) -m training.train --out $(REC_RUN)_photo --export $(REC_MODEL_V2)
+train-rec-v2: train-deps
+	$(TRAIN) --out $(REC_RUN)_photo --init $(REC_MODEL_V1)/inference.onnx --style photo \
+		--steps 4500 --lr 5e-4 --seed 3 --batch 48 --checkpoint-every 500 $(TRAIN_ARGS)
+	$(TRAIN) --out $(REC_RUN)_photo --export $(REC_MODEL_V2)
 
 # The first two stages (v1; each resumes its own last.pt if there is one): short lines from
 # scratch, then page-wide and tightly cut lines from the first stage's best weights; exports
 # the second stage's best checkpoint over the committed v1.
-train-rec-v1: install fonts
-	$(PY) -m pip install -q -c constraints.txt -e '.[dev,train]'
-	export MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=17179869184; \
-	$(PY) -m training.train --out $(REC_RUN) --steps 5500 --batch 48 $(TRAIN_ARGS) && \
-	$(PY) -m training.train --out $(REC_RUN)_long --init $(REC_RUN)/best.pt --style long \
+train-rec-v1: train-deps
+	$(TRAIN) --out $(REC_RUN) --steps 5500 --batch 48 $(TRAIN_ARGS)
+	$(TRAIN) --out $(REC_RUN)_long --init $(REC_RUN)/best.pt --style long \
 		--steps 1800 --lr 5e-4 --seed 1 --batch 48 $(TRAIN_ARGS)
-	$(PY) -m training.train --out $(REC_RUN)_long --export $(REC_MODEL_V1)
+	$(TRAIN) --out $(REC_RUN)_long --export $(REC_MODEL_V1)
 
 # Fine-tunes the committed Korean line model v1 into the plate reader: plate rows of every
 # format (synth/plate_lines.py) half and half with document lines, starting from its ONNX.
 # About 25 minutes on 2 CPU cores; resumes from runs/plate_rec/last.pt.
-train-plate-rec: install fonts
-	$(PY) -m pip install -q -c constraints.txt -e '.[dev,train]'
-	export MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=17179869184; \
-	$(PY) -m training.train --out runs/plate_rec --data plates --init $(REC_MODEL_V1)/inference.onnx \
+train-plate-rec: train-deps
+	$(TRAIN) --out runs/plate_rec --data plates --init $(REC_MODEL_V1)/inference.onnx \
 		--steps 1000 --lr 5e-4 --batch 48 --seed 2 --checkpoint-every 250 $(TRAIN_ARGS)
-	$(PY) -m training.train --out runs/plate_rec --export $(PLATE_REC_MODEL)
+	$(TRAIN) --out runs/plate_rec --export $(PLATE_REC_MODEL)
 
 # Re-resolves every dependency (the newest pyproject.toml allows) in a scratch environment and
 # pins the result; commit constraints.txt with the change that needed it.
