@@ -7,9 +7,10 @@ The lines are printed with fonts the Korean model never trained on (synth.lines.
 HELD_OUT_FONTS) and damaged like photos, from a seed of their own (training validates on
 another), in two slices: `photo` (`--n` lines at their photographed size) and `low resolution`
 (`--n / 2` lines as small as a page scaled to the detector leaves small print: a syllable 8-14
-px high, JPEG 30-60; synth.lines.shrunk). Each recogniser gets the same RGB crops, as the
-General OCR pipeline hands them over, and runs on `--threads` cores (1 by default, for
-Tesseract too):
+px high, JPEG 30-60; synth.lines.shrunk), and `new faces` (`--n / 2` photographed lines in
+HELD_OUT_NEW_FACES, faces of the families the fifth training stage added). Each recogniser
+gets the same RGB crops, as the General OCR pipeline hands them over, and runs on `--threads`
+cores (1 by default, for Tesseract too):
 - Boda's Korean model (onnxruntime, lines batched by width, as the workers run it), decoded
   greedily and by the beam search weighed by the Korean jamo n-gram (workers.korean.
   language_model); `--candidate` adds another model folder beside it, both ways;
@@ -38,6 +39,7 @@ import numpy as np
 from shared.config import ModelSettings
 from synth.lines import (
     HELD_OUT_FONTS,
+    HELD_OUT_NEW_FACES,
     LOW_RESOLUTION,
     SHORT,
     VALIDATION_SEED,
@@ -63,17 +65,24 @@ TARGET_CER_RATIO = 1 / 3
 Reader = Callable[[Sequence[np.ndarray]], list[LineReading]]
 
 
-def held_out_lines(count: int, seed: int, style: LineStyle = SHORT) -> list[TextLine]:
+def held_out_lines(
+    count: int,
+    seed: int,
+    style: LineStyle = SHORT,
+    fonts: tuple[tuple[str, int], ...] = HELD_OUT_FONTS,
+) -> list[TextLine]:
     """`count` damaged lines printed with the held-out fonts."""
-    stream = LineStream(seed, HELD_OUT_FONTS, style)
+    stream = LineStream(seed, fonts, style)
     return [stream.line(i) for i in range(count)]
 
 
 def slices(count: int, seed: int) -> dict[str, list[TextLine]]:
-    """The photographed lines and the low-resolution ones (a seed of their own)."""
+    """The photographed lines, the low-resolution ones and those in the faces held out with
+    the fifth stage's (each slice a seed of its own)."""
     return {
         "photo": held_out_lines(count, seed),
         "low resolution": held_out_lines(count // 2, seed + 1000, LOW_RESOLUTION),
+        "new faces": held_out_lines(count // 2, seed + 2000, fonts=HELD_OUT_NEW_FACES),
     }
 
 

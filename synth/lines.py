@@ -40,6 +40,8 @@ TRAINING_FONT_PACKAGES = (
     "fonts-lexi-gulim",
     "fonts-noto-cjk",
     "fonts-naver-d2coding",
+    "fonts-noto-cjk-extra",
+    "fonts-woowa-bm",
 )
 """Debian packages holding every font below."""
 
@@ -47,6 +49,7 @@ _NANUM = "/usr/share/fonts/truetype/nanum/"
 _UN = "/usr/share/fonts/truetype/unfonts-core/"
 _UN_EXTRA = "/usr/share/fonts/truetype/unfonts-extra/"
 _NOTO = "/usr/share/fonts/opentype/noto/"
+_WOOWA = "/usr/share/fonts/truetype/woowa-bm/"
 
 TRAINING_FONTS: tuple[tuple[str, int], ...] = (
     *(
@@ -97,6 +100,24 @@ HELD_OUT_FONTS: tuple[tuple[str, int], ...] = (
 )
 """Faces the recogniser never trains on: the held-out evaluation set is printed with these."""
 
+MORE_FACES: tuple[tuple[str, int], ...] = (
+    *((_NOTO + f"NotoSansCJK-{weight}.ttc", 1) for weight in ("Thin", "Light", "Medium", "Black")),
+    (_WOOWA + "BMDOHYEON_ttf.ttf", 0),
+    (_WOOWA + "BMJUA_ttf.ttf", 0),
+    (_WOOWA + "BMYEONSUNG_ttf.ttf", 0),
+    (_WOOWA + "BMEULJIROTTF.ttf", 0),
+)
+"""Faces the fifth stage adds to TRAINING_FONTS (`LineStyle.more_faces`): Noto Sans's other
+weights and the sign-painter and headline faces of shop signs and menus (fonts-woowa-bm's,
+less its Hanna faces, which lack the documents' symbols such as `※` and `㈜`)."""
+HELD_OUT_NEW_FACES: tuple[tuple[str, int], ...] = (
+    (_NOTO + "NotoSansCJK-DemiLight.ttc", 1),
+    (_WOOWA + "BMEuljiro10yearslater.ttf", 0),
+)
+"""Held out with the fifth stage's faces: a weight and a face of the families it adds (a slice
+of `bench.eval_lines` of their own, so that HELD_OUT_FONTS reads as before; the package's
+weathered BMEuljirooraeorae is left out, no reader can make out its lines once damaged)."""
+
 
 VALIDATION_SEED = 10_000
 """The seed of the lines a training run is judged on (and the decoder's weights tuned on)."""
@@ -120,6 +141,11 @@ class LineStyle:
     """Share of lines printed and photographed roughly (see `roughened`)."""
     masked: float = 0.0
     """Share of lines that are numbers masked with `*`, as receipts and copies print them."""
+    more_faces: bool = False
+    """Whether training prints with MORE_FACES too."""
+    spaced: float = 0.0
+    """Share of lines that are a heading or a word printed letter-spaced (`영 수 증`,
+    `- 아 래 -`), as forms set their titles."""
 
 
 SHORT = LineStyle()
@@ -134,7 +160,18 @@ ROUGH = replace(PHOTO, rough=0.35, masked=0.03)
 blurred by a moving hand, and some masked numbers (every receipt prints its card's)."""
 LOW_RESOLUTION = replace(SHORT, low_resolution=1.0)
 """Every line small: the low-resolution slice of the evaluation."""
-STYLES = {"short": SHORT, "long": LONG, "photo": PHOTO, "rough": ROUGH}
+FACES = replace(ROUGH, more_faces=True, spaced=0.03)
+"""The fifth stage: the fourth's lines, printed with MORE_FACES too, and some letter-spaced
+headings."""
+STYLES = {"short": SHORT, "long": LONG, "photo": PHOTO, "rough": ROUGH, "faces": FACES}
+
+
+HEADINGS = (
+    "영수증", "견적서", "거래명세서", "세금계산서", "계산서", "청구서", "계약서", "확인서",
+    "납품확인서", "위임장", "신청서", "증명서", "재직증명서", "경력증명서", "통지서", "안내문",
+    "공고", "아래", "알림", "수신", "발신", "합계", "비고", "사업자등록증", "등록증", "명세서",
+)  # fmt: skip
+"""Titles forms print letter-spaced."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +207,8 @@ class LineTexts:
         makers, weights = zip(*self._makers, strict=True)
         if style.masked and self._rng.random() < style.masked:
             return self._masked()
+        if style.spaced and self._rng.random() < style.spaced:
+            return self._letter_spaced()
         text = self._rng.choices(makers, weights=weights)[0]()
         if style.joined and self._rng.random() < style.joined:
             text += " " + self._rng.choices(makers, weights=weights)[0]()
@@ -194,6 +233,15 @@ class LineTexts:
         )
         label = rng.choice(("", "", "카드번호 ", "카드번호: ", "주민등록번호 ", "계좌 ", "TEL "))
         return label + number
+
+    def _letter_spaced(self) -> str:
+        """A form's heading or a word, a space between its letters, at times between dashes
+        or brackets."""
+        rng = self._rng
+        word = rng.choice(HEADINGS) if rng.random() < 0.5 else rng.choice(self._korean)
+        spaced = " ".join(word)
+        left, right = rng.choice((("", ""), ("", ""), ("- ", " -"), ("[ ", " ]"), ("< ", " >")))
+        return left + spaced + right
 
     def _korean_phrase(self) -> str:
         words = self._rng.choices(self._korean, k=self._rng.randint(1, 5))

@@ -28,6 +28,7 @@ from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 from synth.lines import (
     HELD_OUT_FONTS,
     LINE_HEIGHT,
+    MORE_FACES,
     STYLES,
     TRAINING_FONTS,
     VALIDATION_SEED,
@@ -102,7 +103,7 @@ class TrainingBatches(IterableDataset):
 
 def line_stream(seed: int, style: LineStyle, data: str) -> LineStream | PlateLineStream:
     """Document lines, or plate rows mixed half and half with document lines."""
-    documents = LineStream(seed, TRAINING_FONTS, style)
+    documents = LineStream(seed, TRAINING_FONTS + (MORE_FACES if style.more_faces else ()), style)
     if data == "plates":
         return PlateLineStream(seed, PLATE_TRAINING_FONTS, documents)
     return documents

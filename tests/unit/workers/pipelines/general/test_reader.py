@@ -106,6 +106,7 @@ def test_install_is_idempotent_and_names_folders_after_the_model(models_dir: Pat
                 "boda_korean_rec_v1",
                 "boda_korean_rec_v2",
                 "boda_korean_rec_v3",
+                "boda_korean_rec_v4",
                 "boda_plate_rec_v1",
             )
 
