@@ -5,8 +5,9 @@
 Pages of both evaluation profiles from a seed that no evaluation uses; every truth line holding
 Hangul is cut out (its ink box widened as the detector's boxes are) and read by the model and
 by Tesseract's route. For either order (one reads every line, the other a line the first read
-below a threshold, and wins when surer by a margin) and each threshold and margin, prints the
-Hangul CER of the combination and how many lines were read twice. Then the lines without
+below a threshold, its readings kept stretch by stretch where it is surer, as the workers do:
+second_opinion.surer_by_stretch) and each threshold, prints the Hangul CER of the combination,
+how many lines were read twice and how many changed. Then the lines without
 Hangul: the model's reading kept from a confidence on, PP-OCR's below it. The thresholds in
 pipelines/general/second_opinion are chosen from these tables.
 """
@@ -25,14 +26,15 @@ from workers.engines.runtime.model_store import install_models, model_folder, te
 from workers.engines.text.korean_recognition import KoreanLineRecognizer
 from workers.engines.text.line_crops import LineCrop, order_quad
 from workers.engines.text.paddle_recognition import PaddleTextRecognizer
+from workers.engines.text.recognition import LineReading
 from workers.engines.text.tesseract_recognition import TesseractTextRecognizer
 from workers.korean.jamo import normalise
 from workers.korean.language_model import JamoLanguageModel
 from workers.korean.script import has_hangul
 from workers.pipelines.general.routing import ScriptRoutingRecognizer, prefer_latin
+from workers.pipelines.general.second_opinion import surer_by_stretch
 
-THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
-MARGINS = (0.0, 0.1, 0.2)
+THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 1.01)
 LATIN_THRESHOLDS = (0.0, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 1.01)
 
 
@@ -67,7 +69,7 @@ def main() -> None:
         TesseractTextRecognizer(tessdata_folder(None)),
         PaddleTextRecognizer(model_folder(models, "text_recognition", "PP-OCRv6_small_rec")),
     )
-    rows: list[tuple[str, str, float, str, float]] = []
+    rows: list[tuple[str, LineReading, LineReading]] = []
     latin_rows: list[tuple[str, str, float, str]] = []
     for profile in PROFILES:
         for page in profile_set(profile, args.n, args.seed):
@@ -77,9 +79,7 @@ def main() -> None:
             for truth, mine, theirs in zip(
                 truths, ours.predict(crops), route.predict(crops), strict=True
             ):
-                rows.append(
-                    (truth.text, mine.text, mine.confidence, theirs.text, theirs.confidence)
-                )
+                rows.append((truth.text, mine, theirs))
             others = [line for line in page.lines if not has_hangul(line.text)]
             crops = [LineCrop.cut(image, widened(line.box)).image for line in others]
             for truth, mine, latin in zip(
@@ -90,27 +90,22 @@ def main() -> None:
     print_latin(latin_rows)
     chars = sum(len(normalise(row[0])) for row in rows)
     print(f"{len(rows)} Hangul lines, {chars} characters (seed {args.seed}, both profiles)")
-    print("model alone: CER "
-          f"{sum(character_errors(r[1], normalise(r[0])) for r in rows) / chars:.4f}; "
-          "Tesseract route alone: CER "
-          f"{sum(character_errors(r[3], normalise(r[0])) for r in rows) / chars:.4f}")  # fmt: skip
-    model_first = [
-        (truth, mine, mine_conf, theirs, theirs_conf)
-        for truth, mine, mine_conf, theirs, theirs_conf in rows
+    alone = [
+        sum(character_errors(reading.text, normalise(truth)) for truth, reading, _ in rows),
+        sum(character_errors(reading.text, normalise(truth)) for truth, _, reading in rows),
     ]
-    tesseract_first = [
-        (truth, theirs, theirs_conf, mine, mine_conf)
-        for truth, mine, mine_conf, theirs, theirs_conf in rows
-    ]
+    print(
+        f"model alone: CER {alone[0] / chars:.4f}; Tesseract's route alone: {alone[1] / chars:.4f}"
+    )
+    tesseract_first = [(truth, theirs, mine) for truth, mine, theirs in rows]
     for title, ordered in (
-        ("model first, Tesseract's route second", model_first),
+        ("model first, Tesseract's route second", rows),
         ("Tesseract's route first, model second", tesseract_first),
     ):
         print(f"\n{title}")
-        print(f"{'threshold':>9} {'margin':>6} {'read twice':>10} {'replaced':>8} {'CER':>7}")
+        print(f"{'threshold':>9} {'read twice':>10} {'changed':>8} {'CER':>7}")
         for threshold in THRESHOLDS:
-            for margin in MARGINS:
-                print(_combined(ordered, threshold, margin, chars))
+            print(_combined(ordered, threshold, chars))
 
 
 def print_latin(rows: list[tuple[str, str, float, str]]) -> None:
@@ -130,19 +125,20 @@ def print_latin(rows: list[tuple[str, str, float, str]]) -> None:
 
 
 def _combined(
-    rows: list[tuple[str, str, float, str, float]], threshold: float, margin: float, chars: int
+    rows: list[tuple[str, LineReading, LineReading]], threshold: float, chars: int
 ) -> str:
-    """One row of the table: the first reader's line, unless it read it below `threshold` and
-    the second reads it surer by `margin`."""
-    errors = twice = replaced = 0
-    for truth, first, first_conf, second, second_conf in rows:
+    """One row of the table: the first reader's line, or where it read it below `threshold`,
+    the two readings combined as the workers combine them."""
+    errors = twice = changed = 0
+    for truth, first, second in rows:
         pick = first
-        if first_conf < threshold:
+        if first.confidence < threshold:
             twice += 1
-            if second and second_conf > first_conf + margin:
-                pick, replaced = second, replaced + 1
-        errors += character_errors(pick, normalise(truth))
-    return f"{threshold:9.2f} {margin:6.2f} {twice:10d} {replaced:8d} {errors / chars:7.4f}"
+            if second.text:
+                pick = surer_by_stretch(first, second)
+                changed += pick.text != first.text
+        errors += character_errors(pick.text, normalise(truth))
+    return f"{threshold:9.2f} {twice:10d} {changed:8d} {errors / chars:7.4f}"
 
 
 if __name__ == "__main__":

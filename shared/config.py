@@ -158,11 +158,11 @@ class ModelSettings(BaseModel):
     text_detection: str = "PP-OCRv6_tiny_det"
     text_recognition: str = "PP-OCRv6_small_rec"
     korean_recognition: str = Field(
-        "boda_korean_rec_v3",
+        "boda_korean_rec_v4",
         description="Boda's Korean line model in text_recognition/; empty: Tesseract reads Hangul",
     )
-    hangul_first: Literal["tesseract", "model"] = Field(
-        "tesseract", description="which reads every Hangul line; the other reads unsure ones"
+    hangul_first: Literal["model", "tesseract"] = Field(
+        "model", description="which reads every Hangul line; the other reads unsure ones"
     )
     korean_decoding: Literal["beam", "greedy"] = Field(
         "beam",

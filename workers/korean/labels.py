@@ -6,9 +6,9 @@ OCR may read a label and its value as one line or as several, spread a label's l
 (`사 업 자`), misread one of its letters, and read `:` as `;` or `：`. So the lines are first
 grouped into rows along the page's own slant, then each row's text is searched with its
 spaces removed for every label (exactly, else within one edit for labels of four or more
-letters); where labels overlap, the longer one wins (`법인등록번호` over `등록번호`). A value
-runs from its label to the next label on the row, or, where a label asks for it and its row
-holds nothing, is the piece of text below it.
+letters; a label with brackets also without them); where labels overlap, the longer one
+wins (`법인등록번호` over `등록번호`). A value runs from its label to the next label on the
+row, or, where a label asks for it and its row holds nothing, is the piece of text below it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ from shared.analyses.general import Line, Quad
 
 SEPARATORS = ":：;；.·"
 """What OCR reads between a label and its value."""
+BRACKETS = re.compile(r"[()\[\]]")
+"""Brackets in a label, which OCR drops at times (`법인명 단체명` for `법인명(단체명)`): a label
+that holds them is also searched for without them."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,9 @@ class Found:
 
 
 RULE = re.compile(r"^\s*(\S)\1{0,2}\s*$")
-"""A value's first piece that is one character, once or repeated (`0`, `000`, `이이`), before
-more text: a table's rule or a cell's edge read as text."""
+"""A value's first piece that is one character, once or repeated (`0`, `000`, `이이`), read as
+a line of its own before more text: a table's rule or a cell's edge read as text (in the
+value's own line it is a letter set apart: `최 영호`, `제 일 약국`)."""
 NOISE_CONFIDENCE = 0.5
 """A single character read below this is a rule, a cell's edge or a speck, not text."""
 
@@ -172,7 +176,9 @@ def _values(
             (row[i].text if text == row[i].text.replace(" ", "") else text, row[i])
             for i, text in parts.items()
         ]
-        while len(values) > 1 and RULE.match(values[0][0]):
+        while (
+            len(values) > 1 and RULE.match(values[0][0]) and values[0][1].line != values[1][1].line
+        ):
             values.pop(0)
         results.append((hit, values))
     return results
@@ -184,6 +190,8 @@ def _hits(compact: str, labels: tuple[Label, ...]) -> list[_Hit]:
     for label in labels:
         for printed in label.printed:
             span = _search(compact, printed.replace(" ", ""))
+            if span is None and BRACKETS.search(printed):
+                span = _search(compact, BRACKETS.sub("", printed.replace(" ", "")))
             if span is not None:
                 candidates.append(_Hit(label, printed, *span))
                 break

@@ -49,7 +49,7 @@ def test_the_text_pipelines_of_a_process_share_one_reader() -> None:
     text_types = ("general", "business_registration", "credit_card", "id_card")
     readers = {id(cache.get(ANALYSES[name]).reader) for name in text_types}  # type: ignore[attr-defined]
     assert len(readers) == 1  # one copy of the text models per worker process, not four
-    other = Settings(models={"dir": MODELS_DIR, "hangul_first": "model"})  # type: ignore[arg-type]
+    other = Settings(models={"dir": MODELS_DIR, "hangul_first": "tesseract"})  # type: ignore[arg-type]
     assert GeneralReader.shared(other.models) is not GeneralReader.shared(
         settings(MODELS_DIR).models
     )

@@ -3,35 +3,37 @@
 The model reads Hangul, Latin and digits in one pass and reads every line first (a few ms
 each): a line in which it sees no Hangul is read again by PP-OCR, whose Latin and digits are
 better (see `bench.calibrate_fallback`), and Tesseract never sees it. Of the Korean lines, one
-reader (`BODA_MODELS__HANGUL_FIRST`: Tesseract's route by default) reads them all, the other
-only those the first read unsurely, and the surer reading is kept.
+reader (`BODA_MODELS__HANGUL_FIRST`: the model by default) reads them all, the other only
+those the first read unsurely, and of the two readings each stretch of words is taken from the
+reader surer of it (`surer_by_stretch`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from difflib import SequenceMatcher
 
 import numpy as np
 
 from workers.engines.text.korean_recognition import KoreanLineRecognizer
-from workers.engines.text.recognition import LineReading
+from workers.engines.text.recognition import LineReading, Piece, WordReading
 from workers.korean.script import has_hangul
 from workers.pipelines.general.routing import ScriptRoutingRecognizer, prefer_latin
 
-UNSURE_ROUTE = 0.9
-"""Line confidence of Tesseract's route below which the model reads a Hangul line too..."""
 UNSURE_MODEL = 0.95
-"""...or of the model below which Tesseract's route does, when the model reads first. Both
-chosen with `python -m bench.calibrate_fallback` on 606 Hangul lines of generated
-pages (seed 100, both profiles; no evaluation uses that seed), boda_korean_rec_v3: Hangul CER
-2.93 % by the model alone, 1.42 % by Tesseract's route alone; 0.93 % with the model first and
-Tesseract's route on the lines below 0.95 (59 % of lines read twice; 1.12 % below 0.9, 43 %),
-0.98 % the other way round from 0.9 (every line read twice)."""
+"""Line confidence of the model below which Tesseract's route reads a Hangul line too..."""
+UNSURE_ROUTE = 0.9
+"""...or of Tesseract's route below which the model does, when Tesseract's route reads first.
+Both chosen with `python -m bench.calibrate_fallback` on 606 Hangul lines of generated pages
+(seed 100, both profiles; no evaluation uses that seed), boda_korean_rec_v4: Hangul CER 2.84 %
+by the model alone, 1.42 % by Tesseract's route alone; 0.96 % with the model first and
+Tesseract's route on the lines below 0.95 (52 % of lines read twice; 1.18 % below 0.9, 36 %;
+0.89 % with every line read twice), 0.80 % the other way round from 0.9 (12 % read twice)."""
 
 
 class SecondOpinionRecognizer:
     """Boda's Korean model and Tesseract's route, one reading every Korean line, the other the
-    lines the first read unsurely; the second reading wins where it is surer.
+    lines the first read unsurely; of two readings, each stretch is the surer reader's.
 
     Which lines are Korean is the model's call: it reads every line first, and a line in which
     it sees no Hangul is PP-OCR's (as in Tesseract's route). Orientation glances with Tesseract
@@ -104,8 +106,8 @@ class SecondOpinionRecognizer:
             and (has_hangul(readings[i].text) or not readings[i].text)
         ]
         for index, other in zip(unsure, second(unsure), strict=True):
-            if other.text and other.confidence > readings[index].confidence:
-                readings[index] = other
+            if other.text:
+                readings[index] = surer_by_stretch(readings[index], other)
         return readings
 
     def _model_route(self, crops: Sequence[np.ndarray]) -> list[LineReading]:
@@ -122,6 +124,34 @@ class SecondOpinionRecognizer:
         for index, latin in zip(latin_lines, rereads, strict=True):
             readings[index] = _spaced_like(prefer_latin(readings[index], latin), readings[index])
         return readings
+
+
+def surer_by_stretch(first: LineReading, second: LineReading) -> LineReading:
+    """Two readings of a line, word by word: where they read the same words, the first's;
+    where they differ, the stretch of words of the reader surer of it (its least sure word),
+    and where one reads words the other does not, the surer line's. The line-level verdict
+    alone let one unsure word decide the rest (a label read at 0.62 by the model handed
+    `2007 년` to Tesseract's `:200701 년`, read at 0.97)."""
+    surer = second if second.confidence > first.confidence else first
+    ours, theirs = [w.text for w in first.words], [w.text for w in second.words]
+    if not ours or not theirs:
+        return surer
+    words: list[WordReading] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, ours, theirs, autojunk=False).get_opcodes():
+        mine, other = first.words[i1:i2], second.words[j1:j2]
+        if tag == "equal":
+            words += mine
+        elif tag == "replace":
+            least = min(w.confidence for w in mine)
+            words += other if min(w.confidence for w in other) > least else mine
+        else:
+            words += other if surer is second else mine
+    if [w.text for w in words] == ours:
+        return first
+    if [w.text for w in words] == theirs:
+        return second
+    pieces = [Piece(w.text, w.confidence, w.box) for w in words]
+    return LineReading.from_pieces(pieces, surer.recognizer)
 
 
 def _spaced_like(reading: LineReading, model: LineReading) -> LineReading:

@@ -29,8 +29,10 @@ from workers.korean.validators import (
 RESIDENT_NUMBER = re.compile(r"(?<!\d)(\d(?:\s?\d){5})\s*-\s*(\d(?:\s?\d){6})(?!\d)")
 """`800512-1234567`, also as read with a stray space (`80 0512-123 4567`)."""
 LICENCE_NUMBER = re.compile(r"(\d{2}|[가-힣]{2,4})\s*-?\s*(\d{2})\s*-\s*(\d{6})\s*-\s*(\d{2})")
-LICENCE_TYPES = re.compile(r"[12]\s*종\s*(?:보통|대형|소형|특수|원동기)")
-NAME = re.compile(r"^[가-힣]{2,5}(?:\s*\(.*\))?$")
+LICENCE_TYPES = re.compile(r"[12]\s*종\s*(?:보\s*통|대\s*형|소\s*형|특\s*수|원\s*동\s*기)")
+"""Licence types, however OCR spaced their letters (`1 종대 형`)."""
+NAME = re.compile(r"^[가-힣](?:\s?[가-힣]){1,4}(?:\s*\(.*\))?$")
+"""A name of two to five syllables (its letters spaced at times: `임 민수`), its hanja after."""
 SERIAL = re.compile(r"^[A-Z0-9]{6}$")
 YEAR_FIRST = re.compile(r"^\s*(?:19|20)\d{2}\s*[.,년]")
 ISSUERS = tuple(f"{region}경찰청장" for region in LICENCE_REGIONS.values())
@@ -53,7 +55,7 @@ def read_card(lines: list[Line], driver: bool) -> tuple[list[DocumentField], lis
         None,
     )
     if name_at is not None and name_at > 0:
-        name = texts[name_at].split("(")[0].strip()
+        name = re.sub(r"\s", "", texts[name_at].split("(")[0])
         fields.append(_field("name", "성명", name, lines[name_at], None))
     if driver:
         fields += _licence(lines, texts, checks)

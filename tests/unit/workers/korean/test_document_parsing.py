@@ -33,6 +33,7 @@ LABELS = (
     Label("birth_date", ("생년월일",)),
     Label("business_address", ("사업장 소재지",)),
     Label("korean_name", ("한글성명",), below=True),
+    Label("business_name", ("법인명(단체명)", "법인명")),
 )
 
 
@@ -63,7 +64,22 @@ def test_a_label_misread_by_one_letter_is_still_found() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "법인명(단체명) : (주)우리상사",
+        "법인명 단체명 : (주)우리상사",
+        "법인명 (단체명 : (주)우리상사",
+    ],
+)
+def test_a_label_read_without_its_brackets_is_still_found(text: str) -> None:
+    # OCR drops a label's brackets at times; the value keeps its own (`(주)`).
+    assert values(line(text, 0, 0)) == {"business_name": "(주)우리상사"}
+
+
 def test_a_table_rule_read_before_a_value_is_no_part_of_it() -> None:
+    # A rule is a line of its own; a letter set apart in the value's line is the value's.
+    assert values(line("성명", 0, 0), line("최 영호", 150, 0)) == {"representative": "최 영호"}
     assert values(line("성명", 0, 0), line("이이", 150, 0), line("홍길동", 300, 0)) == {
         "representative": "홍길동"
     }

@@ -112,6 +112,15 @@ def test_a_driver_licence_gives_number_types_period_and_serial() -> None:
     assert checks["license_number_format"] and checks["expiry_after_issue"]
 
 
+def test_a_name_and_licence_types_read_with_their_letters_spaced_are_found() -> None:
+    # Cards print these large and widely set; a recogniser may read spaces inside them.
+    fields = values(card(
+        "자동차운전면허증", "1 종대 형 2종 소형", "서울 15-123456-78", "김 민지", "900101-2345670",
+        "경기도 수원시 공원로 9",
+    ))  # fmt: skip
+    assert (fields["name"], fields["license_types"]) == ("김민지", "1종대형/2종소형")
+
+
 MRZ1 = "PMKORHONG<<GILDONG".ljust(44, "<")
 MRZ2 = mrz_line2("M12345678", (1980, 5, 13), "M", (2030, 1, 1), "1234567")
 
