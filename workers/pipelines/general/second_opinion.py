@@ -28,7 +28,9 @@ Both chosen with `python -m bench.calibrate_fallback` on 606 Hangul lines of gen
 (seed 100, both profiles; no evaluation uses that seed), boda_korean_rec_v4: Hangul CER 2.84 %
 by the model alone, 1.42 % by Tesseract's route alone; 0.96 % with the model first and
 Tesseract's route on the lines below 0.95 (52 % of lines read twice; 1.18 % below 0.9, 36 %;
-0.89 % with every line read twice), 0.80 % the other way round from 0.9 (12 % read twice)."""
+0.89 % with every line read twice), 0.80 % the other way round from 0.9 (12 % read twice).
+Rechecked for boda_korean_rec_v5: alone 2.25 %; first, below 0.95: 0.92 % (48 % read twice;
+0.87 % below 0.97, 58 %); the other way round from 0.9: 0.65 % (12 % read twice)."""
 
 
 class SecondOpinionRecognizer:
