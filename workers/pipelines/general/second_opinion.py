@@ -32,6 +32,12 @@ Tesseract's route on the lines below 0.95 (52 % of lines read twice; 1.18 % belo
 Rechecked for boda_korean_rec_v5: alone 2.25 %; first, below 0.95: 0.92 % (48 % read twice;
 0.87 % below 0.97, 58 %); the other way round from 0.9: 0.65 % (12 % read twice)."""
 
+STRETCH_MARGIN = 0.02
+"""How much surer the second reader must be of a stretch of words to replace the first's: v5
+read a certificate's `2007 년01` at 0.95 and lost it to Tesseract's `:200701 년` at 0.96.
+Measured with v5 first: page lines 0.92 % either way (`bench.calibrate_fallback`), pages
+0.31 / 1.00 % without, 0.31 / 1.01 % with (`bench.eval_general`, clean / photo)."""
+
 
 class SecondOpinionRecognizer:
     """Boda's Korean model and Tesseract's route, one reading every Korean line, the other the
@@ -130,8 +136,9 @@ class SecondOpinionRecognizer:
 
 def surer_by_stretch(first: LineReading, second: LineReading) -> LineReading:
     """Two readings of a line, word by word: where they read the same words, the first's;
-    where they differ, the stretch of words of the reader surer of it (its least sure word),
-    and where one reads words the other does not, the surer line's. The line-level verdict
+    where they differ, the stretch of words of the reader surer of it (its least sure word;
+    the second by STRETCH_MARGIN), and where one reads words the other does not, the surer
+    line's. The line-level verdict
     alone let one unsure word decide the rest (a label read at 0.62 by the model handed
     `2007 년` to Tesseract's `:200701 년`, read at 0.97)."""
     surer = second if second.confidence > first.confidence else first
@@ -145,7 +152,7 @@ def surer_by_stretch(first: LineReading, second: LineReading) -> LineReading:
             words += mine
         elif tag == "replace":
             least = min(w.confidence for w in mine)
-            words += other if min(w.confidence for w in other) > least else mine
+            words += other if min(w.confidence for w in other) > least + STRETCH_MARGIN else mine
         else:
             words += other if surer is second else mine
     if [w.text for w in words] == ours:

@@ -35,6 +35,18 @@ def test_one_unsure_word_no_longer_hands_the_whole_line_over() -> None:
     assert surer_by_stretch(model, tesseract) is model
 
 
+def test_the_second_reader_replaces_a_stretch_only_when_clearly_surer_of_it() -> None:
+    # The same certificate read by boda_korean_rec_v5: its `년01` at 0.95 lost the stretch to
+    # Tesseract's wrong `:200701` at 0.96 without a margin.
+    model = reading(("개업연월일", 0.74), (":", 0.99), ("2007", 1.0), ("년01", 0.95), ("월", 0.99))
+    tesseract = reading(("개업연월일", 0.56), (":200701", 0.97), ("년", 0.96), ("01", 1.0),
+                        ("월", 0.97), name="tesseract")  # fmt: skip
+    assert surer_by_stretch(model, tesseract).text == "개업연월일 : 2007 년01 월"
+    clearly = reading(("개업연월일", 0.56), (":200701", 0.99), ("년", 0.98), ("01", 1.0),
+                      ("월", 0.97), name="tesseract")  # fmt: skip
+    assert surer_by_stretch(model, clearly).text == "개업연월일 :200701 년 01 월"
+
+
 def test_words_only_one_reader_read_follow_the_surer_line() -> None:
     first = reading(("합계", 0.9), ("금액", 0.6))
     second = reading(("합계", 0.95), ("금액", 0.99), ("12,300원", 0.99), name="tesseract")
