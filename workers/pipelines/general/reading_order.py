@@ -59,9 +59,9 @@ def order_of(boxes: Sequence[np.ndarray]) -> list[int]:
 
 
 def _local_skews(boxes: Sequence[np.ndarray]) -> list[float]:
-    """Each line's text direction: the skew (see `_skew`) of the lines whose middles lie within
-    NEIGHBOURHOOD median line heights of its own, above or below, or of its NEIGHBOURS nearest
-    where fewer do (lines that say nothing of the slope not counted)."""
+    """Each line's text direction: the slope of the lines whose middles lie within NEIGHBOURHOOD
+    median line heights of its own, above or below, or of its NEIGHBOURS nearest where fewer
+    do; the median of their slopes weighted as `_slopes` says (0 where no line counts)."""
     angles, weights = _slopes(boxes)
     counted = np.flatnonzero(weights > 0)
     if counted.size == 0:
@@ -75,13 +75,6 @@ def _local_skews(boxes: Sequence[np.ndarray]) -> list[float]:
         near = counted[distances <= max(reach, nearest)]
         skews.append(_weighted_median(angles[near], weights[near]))
     return skews
-
-
-def _skew(boxes: Sequence[np.ndarray]) -> float:
-    """The slope angle of the lines' top edges (radians; 0 for level text), the median
-    weighted by the lines' lengths (see `_slopes`)."""
-    angles, weights = _slopes(boxes)
-    return _weighted_median(angles, weights) if weights.any() else 0.0
 
 
 def _slopes(boxes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workers.pipelines.general.reading_order import _skew, order_of
+from workers.pipelines.general.reading_order import _local_skews, order_of
 
 
 def turned_box(x: float, y: float, width: float, height: float, degrees: float) -> np.ndarray:
@@ -41,7 +41,7 @@ def test_skew_is_weighted_by_length_so_level_digit_boxes_do_not_hide_it() -> Non
     boxes, _ = receipt(-4.4)
     plain = np.degrees(np.median([np.arctan2(b[1][1] - b[0][1], b[1][0] - b[0][0]) for b in boxes]))
     assert plain == pytest.approx(-2.2, abs=0.05)  # what the plain median made of this page
-    assert np.degrees(_skew(boxes)) == pytest.approx(-4.4, abs=0.05)
+    assert np.degrees(_local_skews(boxes)) == pytest.approx([-4.4] * len(boxes), abs=0.05)
 
 
 def test_prices_stay_on_their_item_row_on_a_receipt_photographed_askew() -> None:
