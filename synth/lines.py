@@ -146,6 +146,9 @@ class LineStyle:
     spaced: float = 0.0
     """Share of lines that are a heading or a word printed letter-spaced (`영 수 증`,
     `- 아 래 -`), as forms set their titles."""
+    rare: float = 0.0
+    """Share of lines drawn as random KS X 1001 syllables before the usual mix (which holds
+    them too): practice at telling apart the jamo that no word would suggest."""
 
 
 SHORT = LineStyle()
@@ -163,7 +166,17 @@ LOW_RESOLUTION = replace(SHORT, low_resolution=1.0)
 FACES = replace(ROUGH, more_faces=True, spaced=0.03)
 """The fifth stage: the fourth's lines, printed with MORE_FACES too, and some letter-spaced
 headings."""
-STYLES = {"short": SHORT, "long": LONG, "photo": PHOTO, "rough": ROUGH, "faces": FACES}
+RARE = replace(FACES, rare=0.12)
+"""The seventh stage: the fifth and sixth stages' lines, about a quarter of them random syllables
+(such lines held a third of the sixth's errors on photographed held-out lines)."""
+STYLES = {
+    "short": SHORT,
+    "long": LONG,
+    "photo": PHOTO,
+    "rough": ROUGH,
+    "faces": FACES,
+    "rare": RARE,
+}
 
 
 HEADINGS = (
@@ -209,6 +222,8 @@ class LineTexts:
             return self._masked()
         if style.spaced and self._rng.random() < style.spaced:
             return self._letter_spaced()
+        if style.rare and self._rng.random() < style.rare:
+            return self._rare_syllables()[: style.max_chars].strip()
         text = self._rng.choices(makers, weights=weights)[0]()
         if style.joined and self._rng.random() < style.joined:
             text += " " + self._rng.choices(makers, weights=weights)[0]()

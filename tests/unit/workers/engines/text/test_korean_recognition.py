@@ -15,6 +15,7 @@ from synth.lines import (
     HELD_OUT_NEW_FACES,
     LOW_RESOLUTION,
     MORE_FACES,
+    RARE,
     TRAINING_FONTS,
     LineStream,
     LineTexts,
@@ -28,7 +29,7 @@ from workers.engines.text.korean_recognition import KoreanLineRecognizer
 from workers.korean.jamo import SYMBOLS, JamoAlphabet, ks_x_1001_syllables, normalise
 from workers.korean.language_model import JamoLanguageModel
 
-MODEL = OWN_WEIGHTS / "text_recognition" / "boda_korean_rec_v5"
+MODEL = OWN_WEIGHTS / "text_recognition" / "boda_korean_rec_v6"
 UN_DOTUM = next(font for font in HELD_OUT_FONTS if font[0].endswith("UnDotum.ttf"))
 UN_BATANG = next(font for font in HELD_OUT_FONTS if font[0].endswith("UnBatang.ttf"))
 
@@ -84,6 +85,21 @@ def test_letter_spaced_headings_put_a_space_between_every_letter() -> None:
         text = texts.draw(replace(FACES, spaced=1.0))
         letters = [word for word in text.split() if word not in ("-", "[", "]", "<", ">")]
         assert letters and all(len(letter) == 1 for letter in letters), text
+
+
+def test_the_seventh_stage_adds_random_syllables_and_leaves_earlier_mixes_as_they_were() -> None:
+    texts = LineTexts(random.Random(5))
+    syllables = set(ks_x_1001_syllables())
+    for _ in range(50):
+        words = texts.draw(replace(RARE, rare=1.0, masked=0.0, spaced=0.0)).split()
+        assert 1 <= len(words) <= 4 and all(len(w) <= 5 and set(w) <= syllables for w in words)
+    # The stages before draw the same lines as when they were trained (make train-rec-v5).
+    earlier = LineTexts(random.Random(1))
+    assert [earlier.draw(FACES) for _ in range(3)] == [
+        "15,826,781₩",
+        "역할 주둔지 팟캐스트 났으니 일시",
+        "카드번호 679949-9******",
+    ]
 
 
 def rgb(grey: np.ndarray) -> np.ndarray:
@@ -264,7 +280,7 @@ def test_the_beam_search_weighed_by_korean_reads_small_blurred_lines_better(
 
 def test_models_install_copies_the_committed_model_with_its_card(tmp_path: Path) -> None:
     folders = install_models(tmp_path)
-    target = tmp_path / "text_recognition" / "boda_korean_rec_v5"
+    target = tmp_path / "text_recognition" / "boda_korean_rec_v6"
     assert target in folders
     for name in ("inference.onnx", "MODEL_CARD.md", "training.json"):
         assert (target / name).read_bytes() == (MODEL / name).read_bytes()
