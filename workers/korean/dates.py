@@ -1,7 +1,7 @@
 """Dates as Korean documents print them, to `YYYY-MM-DD`.
 
-`2015 년 03 월 02 일`, `2015년3월2일`, `2015. 3. 2.`, `2015.03.02`, `2015-03-02`, and the
-passport style `02 MAR 2015` (also `02 3월/MAR 2015`); digits misread as look-alike letters
+`2015 년 03 월 02 일`, `2015년3월2일`, `2015. 3. 2.`, `2015.03.02`, `2015-03-02`, `2015 03 02`, and
+the passport style `02 MAR 2015` (also `02 3월/MAR 2015`); digits misread as look-alike letters
 are read as digits first. A date that does not exist is no date.
 """
 
@@ -14,8 +14,12 @@ from workers.korean.digits import digits_read
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _NUMERIC = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*[년.,\-/가-힣]\s*(\d{1,2})\s*[월.,\-/가-힣]\s*(\d{1,2})(?!\d)"
+    r"(?<!\d)((?:19|20)\d{2})(?:\s*[년.,\-/가-힣]\s*|\s+)(\d{1,2})(?:\s*[월.,\-/가-힣]\s*|\s+)"
+    r"(\d{1,2})(?!\d)"
 )
+"""Year, month and day; between two of them a unit or separator, or only spaces where the
+reader lost the unit to a blur (`1977 년 07 03 일`, `1987 05 월 09 일` on photographed
+certificates)."""
 _BILINGUAL = re.compile(r"(?<!\d)(\d{1,2})\s+(\d{1,2})\s*[월욀웰원]\S*\s+\S*?\s*((?:19|20)\d{2})")
 """`01 2월/FEB 2014` with the English month misread: the Korean one gives it."""
 _PASSPORT = re.compile(

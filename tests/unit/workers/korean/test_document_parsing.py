@@ -109,7 +109,10 @@ def test_rows_follow_the_page_slant() -> None:
     [("2015 년 03 월 02 일", "2015-03-02"), ("2015년3월2일", "2015-03-02"),
      ("2015. 3. 2.", "2015-03-02"), ("2O15.03.02", "2015-03-02"), ("02 MAR 2015", "2015-03-02"),
      ("02 3월/MAR 2015", "2015-03-02"), ("01 2월/888 2014", "2014-02-01"),
-     ("2015.02.30", None), ("등록번호 123-45-67890", None)],
+     ("2015.02.30", None), ("등록번호 123-45-67890", None),
+     # A unit the reader lost to a blur, as photographed certificates were read.
+     ("1977 년 07 03 일", "1977-07-03"), ("1987 05 월 09 일", "1987-05-09"),
+     ("2018 04 231", None), ("카드 2018 1234 5678", None)],
 )  # fmt: skip
 def test_dates_in_every_printed_style(text: str, day: str | None) -> None:
     assert iso_date(text) == day
