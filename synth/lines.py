@@ -25,9 +25,6 @@ from PIL import Image, ImageDraw, ImageFont
 from synth.corpus import Corpus
 from workers.korean.jamo import SYMBOLS, JamoAlphabet, ks_x_1001_syllables
 
-LINE_HEIGHT = 32
-"""Pixel height of the recogniser's input; lines are scaled to it, keeping their aspect."""
-
 TRAINING_FONT_PACKAGES = (
     "fonts-nanum",
     "fonts-nanum-extra",
@@ -134,7 +131,8 @@ class LineStyle:
     joined: float = 0.0
     """Share of lines made of two texts joined (long sentences, label and value on one line)."""
     max_width: int = 800
-    """Widest line a training batch holds once scaled to LINE_HEIGHT; wider ones are squeezed."""
+    """Widest line a training batch holds once scaled to the model's height; wider ones are
+    squeezed."""
     low_resolution: float = 0.0
     """Share of lines photographed small (see `shrunk`)."""
     rough: float = 0.0
@@ -506,16 +504,6 @@ def shrunk(grey: np.ndarray, size: int, rng: random.Random) -> np.ndarray:
     buffer = io.BytesIO()
     Image.fromarray(grey).save(buffer, format="JPEG", quality=rng.randint(30, 60))
     return np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("L"))
-
-
-def to_line_height(grey: np.ndarray) -> np.ndarray:
-    """A grey crop scaled to LINE_HEIGHT pixels high, keeping its aspect (at least 8 wide)."""
-    import cv2
-
-    height, width = grey.shape
-    new_width = max(8, round(width * LINE_HEIGHT / height))
-    interpolation = cv2.INTER_AREA if height > LINE_HEIGHT else cv2.INTER_LINEAR
-    return cv2.resize(grey, (new_width, LINE_HEIGHT), interpolation=interpolation)
 
 
 class LineStream:

@@ -20,8 +20,9 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from synth.lines import LineStream, TextLine, to_line_height
+from synth.lines import LineStream, TextLine
 from synth.plates import HELD_OUT_PLATE_FONTS, KINDS, PLATE_FONTS, random_spec, render_plate_rows
+from workers.engines.text.korean_recognition import to_line_height
 
 _NANUM = "/usr/share/fonts/truetype/nanum/"
 PLATE_TRAINING_FONTS = (

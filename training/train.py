@@ -27,7 +27,6 @@ from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
 from synth.lines import (
     HELD_OUT_FONTS,
-    LINE_HEIGHT,
     MORE_FACES,
     STYLES,
     TRAINING_FONTS,
@@ -35,12 +34,12 @@ from synth.lines import (
     LineStream,
     LineStyle,
     TextLine,
-    to_line_height,
 )
 from synth.plate_lines import PLATE_TRAINING_FONTS, PlateLineStream
 from synth.plates import HELD_OUT_PLATE_FONTS
 from training.from_onnx import recognizer_from_onnx
 from training.model import LineRecognizer
+from workers.engines.text.korean_recognition import LINE_HEIGHT, to_line_height
 from workers.korean.jamo import JamoAlphabet, normalise
 
 BATCHES_PER_CHUNK = 8

@@ -21,6 +21,7 @@ from workers.korean.jamo import DecodedChar, JamoAlphabet
 from workers.korean.language_model import JamoLanguageModel
 
 LINE_HEIGHT = 32
+"""Pixel height of the model's input; lines are scaled to it, keeping their aspect."""
 STRIDE = 4
 """Pixels of the scaled strip per output time step."""
 MARGIN = 0.35
@@ -79,7 +80,7 @@ class KoreanLineRecognizer(OnnxModel):
             return []
         self.load()
         framed = [_framed(crop, self.extend_paper) for crop in crops]
-        strips = [_scaled(grey) for grey, _ in framed]
+        strips = [to_line_height(grey) for grey, _ in framed]
         readings: list[LineReading | None] = [None] * len(crops)
         widths = [strip.shape[1] for strip in strips]
         for batch in batches_by_width(widths, BATCH_SPREAD, STRIDE, BATCH_COLUMNS):
@@ -116,7 +117,7 @@ class KoreanLineRecognizer(OnnxModel):
         """log P(text | line strip) of each text under the model (every CTC alignment counted;
         -inf for a text the alphabet cannot spell): how well each candidate fits the line."""
         self.load()
-        probabilities = self._run([_scaled(_framed(crop, self.extend_paper)[0])])[0]
+        probabilities = self._run([to_line_height(_framed(crop, self.extend_paper)[0])])[0]
         log_probs = np.log(np.maximum(probabilities, 1e-12))
         scores = []
         for text in texts:
@@ -176,8 +177,9 @@ def _framed(crop: np.ndarray, extend: bool) -> tuple[np.ndarray, int]:
     return strip, left
 
 
-def _scaled(grey: np.ndarray) -> np.ndarray:
-    """A grey strip LINE_HEIGHT high, as the model was trained on."""
+def to_line_height(grey: np.ndarray) -> np.ndarray:
+    """A grey strip LINE_HEIGHT high, keeping its aspect (at least 8 wide): what the model reads,
+    and what training scales its lines with."""
     height, width = grey.shape
     new_width = max(8, round(width * LINE_HEIGHT / max(height, 1)))
     interpolation = cv2.INTER_AREA if height > LINE_HEIGHT else cv2.INTER_LINEAR
