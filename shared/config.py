@@ -158,7 +158,7 @@ class ModelSettings(BaseModel):
     text_detection: str = "PP-OCRv6_tiny_det"
     text_recognition: str = "PP-OCRv6_small_rec"
     korean_recognition: str = Field(
-        "boda_korean_rec_v7",
+        "boda_korean_rec_v8",
         description="Boda's Korean line model in text_recognition/; empty: Tesseract reads Hangul",
     )
     hangul_first: Literal["model", "tesseract"] = Field(

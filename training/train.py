@@ -2,6 +2,11 @@
 
     python -m training.train --out runs/korean_rec --steps 5000      # trains or resumes
     python -m training.train --out runs/korean_rec --export weights/...  # exports best.pt
+    ... --export weights/... --blend parent/inference.onnx --blend-weight 0.6
+
+`--blend` exports best.pt's weights averaged with those of the model the stage started from
+(`--blend-weight` of best.pt's): a stage that learns one kind of line well at a small cost on
+the others can keep most of the gain and give back the cost.
 
 Every batch is a pure function of (seed, step) (see synth.lines.LineStream), so a resumed run
 sees the same lines as an uninterrupted one. Lines are rendered by DataLoader workers while the
@@ -262,12 +267,25 @@ class _Probabilities(nn.Module):
         return self.model(lines).softmax(2)
 
 
-def export(checkpoint: Path, folder: Path) -> None:
-    """`folder/inference.onnx` (dynamic batch and width) and `folder/training.json`."""
+def export(
+    checkpoint: Path, folder: Path, blend: Path | None = None, blend_weight: float = 1.0
+) -> None:
+    """`folder/inference.onnx` (dynamic batch and width) and `folder/training.json`; with
+    `blend`, the checkpoint's weights times `blend_weight` plus the rest from that exported
+    model (the stage's parent: the same network, its BatchNorms folded as the stage kept them)."""
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
     alphabet = JamoAlphabet()
     model = LineRecognizer(len(alphabet))
-    model.load_state_dict(state["model"])
+    weights = state["model"]
+    if blend is not None:
+        parent = recognizer_from_onnx(blend, len(alphabet)).state_dict()
+        weights = {
+            name: blend_weight * value + (1 - blend_weight) * parent[name]
+            if value.is_floating_point()
+            else value
+            for name, value in weights.items()
+        }
+    model.load_state_dict(weights)
     model.eval()
     folder.mkdir(parents=True, exist_ok=True)
     torch.onnx.export(
@@ -285,6 +303,7 @@ def export(checkpoint: Path, folder: Path) -> None:
         "held_out": state["held_out"],
         "args": state["args"],
         "versions": state["versions"],
+        "blend": {"parent": str(blend), "weight": blend_weight} if blend else None,
         "alphabet": alphabet.tokens,
     }
     (folder / "training.json").write_text(json.dumps(facts, ensure_ascii=False, indent=1) + "\n")
@@ -309,9 +328,11 @@ def main() -> None:
         "--init", help="start from this checkpoint's weights, or an exported inference.onnx"
     )
     parser.add_argument("--export", metavar="FOLDER", help="export best.pt of --out and stop")
+    parser.add_argument("--blend", type=Path, help="an exported model to average best.pt with")
+    parser.add_argument("--blend-weight", type=float, default=0.5, help="best.pt's share")
     args = parser.parse_args()
     if args.export:
-        export(Path(args.out) / "best.pt", Path(args.export))
+        export(Path(args.out) / "best.pt", Path(args.export), args.blend, args.blend_weight)
     else:
         train(args)
 

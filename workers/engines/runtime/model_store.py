@@ -5,8 +5,8 @@ built with internet access)::
 
     <models_dir>/text_detection/<model_name>/inference.onnx + inference.yml
     <models_dir>/text_recognition/<model_name>/inference.onnx + inference.yml
-    <models_dir>/text_recognition/boda_korean_rec_v7/inference.onnx + MODEL_CARD.md + training.json
-    <models_dir>/text_recognition/boda_korean_rec_v4/, …_v3/, …_v2/, …_v1/  (its forebears)
+    <models_dir>/text_recognition/boda_korean_rec_v8/inference.onnx + MODEL_CARD.md + training.json
+    <models_dir>/text_recognition/boda_korean_rec_v7/ … boda_korean_rec_v1/  (its forebears)
     <models_dir>/text_recognition/boda_plate_rec_v1/  (v1 fine-tuned to read plates)
     <models_dir>/face/yunet-sface/*.onnx + pack.json (which file is which, the calibration)
 

@@ -29,7 +29,7 @@ from workers.engines.text.korean_recognition import KoreanLineRecognizer
 from workers.korean.jamo import SYMBOLS, JamoAlphabet, ks_x_1001_syllables, normalise
 from workers.korean.language_model import JamoLanguageModel
 
-MODEL = OWN_WEIGHTS / "text_recognition" / "boda_korean_rec_v7"
+MODEL = OWN_WEIGHTS / "text_recognition" / "boda_korean_rec_v8"
 UN_DOTUM = next(font for font in HELD_OUT_FONTS if font[0].endswith("UnDotum.ttf"))
 UN_BATANG = next(font for font in HELD_OUT_FONTS if font[0].endswith("UnBatang.ttf"))
 
@@ -280,7 +280,7 @@ def test_the_beam_search_weighed_by_korean_reads_small_blurred_lines_better(
 
 def test_models_install_copies_the_committed_model_with_its_card(tmp_path: Path) -> None:
     folders = install_models(tmp_path)
-    target = tmp_path / "text_recognition" / "boda_korean_rec_v7"
+    target = tmp_path / "text_recognition" / "boda_korean_rec_v8"
     assert target in folders
     for name in ("inference.onnx", "MODEL_CARD.md", "training.json"):
         assert (target / name).read_bytes() == (MODEL / name).read_bytes()

@@ -110,6 +110,7 @@ def test_install_is_idempotent_and_names_folders_after_the_model(models_dir: Pat
                 "boda_korean_rec_v5",
                 "boda_korean_rec_v6",
                 "boda_korean_rec_v7",
+                "boda_korean_rec_v8",
                 "boda_plate_rec_v1",
             )
 
@@ -120,7 +121,7 @@ def test_reader_names_its_models(reader: GeneralReader) -> None:
     hangul = [reader.models["text_recognition_hangul"]]
     hangul += [reader.models["text_recognition_hangul_second"]] if len(reader.models) > 3 else []
     assert sorted(name.split("-")[0] for name in hangul) in (
-        ["boda_korean_rec_v7", "tesseract"],
+        ["boda_korean_rec_v8", "tesseract"],
         ["tesseract"],
     )
 
@@ -239,7 +240,7 @@ def test_tesseract_can_read_first(models_dir: Path, notice: SyntheticPage) -> No
     # Slower (Tesseract reads every Korean line), photographs read a little better.
     route_first = GeneralReader.load(ModelSettings(dir=models_dir, hangul_first="tesseract"))
     assert route_first.models["text_recognition_hangul"].startswith("tesseract")
-    assert route_first.models["text_recognition_hangul_second"] == "boda_korean_rec_v7"
+    assert route_first.models["text_recognition_hangul_second"] == "boda_korean_rec_v8"
     text = route_first.read([notice.image]).text
     assert character_errors(text, notice.text) <= 0.03 * len(notice.text), text
     assert sum(word in text.split() for word in KOREAN_WORDS) >= len(KOREAN_WORDS) - 1
