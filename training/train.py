@@ -268,7 +268,7 @@ class _Probabilities(nn.Module):
 
 
 def export(
-    checkpoint: Path, folder: Path, blend: Path | None = None, blend_weight: float = 1.0
+    checkpoint: Path, folder: Path, blend: Path | None = None, blend_weight: float = 0.5
 ) -> None:
     """`folder/inference.onnx` (dynamic batch and width) and `folder/training.json`; with
     `blend`, the checkpoint's weights times `blend_weight` plus the rest from that exported
